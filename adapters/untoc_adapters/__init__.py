@@ -1,0 +1,13 @@
+"""untoc_adapters: the technology behind untoc's ports.
+
+Storage on eventsourcing's recorders (memory, SQLite, PostgreSQL), settings and
+entry-point loading, and the ``untoc`` command line. Nothing in ``untoc_core``
+imports from here.
+"""
+
+from __future__ import annotations
+
+from untoc_adapters.bootstrap import open_mechanism
+from untoc_adapters.settings import Settings
+
+__all__ = ["Settings", "open_mechanism"]

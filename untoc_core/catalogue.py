@@ -1,0 +1,10 @@
+"""The catalogue of every event type the core may store."""
+
+from __future__ import annotations
+
+from untoc_core.conference.events import CONFERENCE_EVENTS
+from untoc_core.events import EventCatalogue
+from untoc_core.registry.events import REGISTRY_EVENTS
+
+EVENTS = EventCatalogue((*REGISTRY_EVENTS, *CONFERENCE_EVENTS))
+"""Stable type name -> event class, for every event the store may hold."""

@@ -1,0 +1,129 @@
+"""Ports: the contracts that adapters implement (the plugin interface of untoc).
+
+The core only ever talks to technology through these ``typing.Protocol`` classes.
+Adapters do not inherit from them; they are checked structurally by mypy where they
+are wired in, and behaviourally by the contract test suites in ``tests/contract``.
+Adapters are found by name under the entry-point group ``untoc.<port>``, for example
+``untoc.event_store``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Protocol
+
+import attrs
+
+from untoc_core.events import Event
+
+
+@attrs.frozen(kw_only=True)
+class NewEvents:
+    """Events to append to one stream, and the version the writer last saw.
+
+    Attributes:
+        stream: The stream id, for example ``"registry"``.
+        expected_version: The stream's version the command was decided on: 0 for a
+            stream that does not exist yet, otherwise the version of its last event.
+        events: The events, in order. Their versions become ``expected_version + 1``,
+            ``expected_version + 2``, and so on.
+    """
+
+    stream: str
+    expected_version: int
+    events: tuple[Event, ...]
+
+
+@attrs.frozen(kw_only=True)
+class Recorded:
+    """One event as the store holds it.
+
+    Attributes:
+        position: Its place in the whole store's history (the notification id).
+            Positions increase with commit order but may have gaps.
+        stream: The stream it belongs to.
+        version: Its version within the stream, from 1 without gaps.
+        event: The domain event itself.
+        recorded_at: When it was recorded, as given by the Clock (UTC).
+        actor: Who recorded it: a principal id such as ``secretariat`` or a State code.
+    """
+
+    position: int
+    stream: str
+    version: int
+    event: Event
+    recorded_at: dt.datetime
+    actor: str
+
+
+class EventStore(Protocol):
+    """An append-only store of domain events, grouped in streams.
+
+    Implementations: ``memory``, ``sqlite`` (the embedded default) and ``postgres``,
+    all built on the recorders of the eventsourcing library. Every implementation
+    passes ``tests/contract/test_event_store.py``.
+    """
+
+    def append(
+        self, *batches: NewEvents, recorded_at: dt.datetime, actor: str
+    ) -> list[Recorded]:
+        """Append events to one or more streams in a single atomic transaction.
+
+        Args:
+            *batches: One :class:`NewEvents` per stream. A stream appears at most once.
+            recorded_at: The time to record with every event (timezone-aware, UTC).
+            actor: Who is recording: a principal id.
+
+        Returns:
+            The recorded events, in the order given, with their positions.
+
+        Raises:
+            ConcurrencyConflict: a stream is not at ``expected_version``. Nothing from
+                any batch was written.
+            StoreError: the backend failed; nothing was written.
+        """
+        ...
+
+    def read_stream(
+        self, stream: str, *, after_version: int = 0, to_version: int | None = None
+    ) -> list[Recorded]:
+        """Return a stream's events in version order.
+
+        Args:
+            stream: The stream id. An unknown stream has no events.
+            after_version: Return only events with a higher version.
+            to_version: If given, return only events up to this version, inclusive:
+                the stream as it was when it stood at that version.
+        """
+        ...
+
+    def stream_version(self, stream: str) -> int:
+        """Return the version of a stream's last event, or 0 if it has none."""
+        ...
+
+    def read_all(self, *, after_position: int = 0, limit: int = 1000) -> list[Recorded]:
+        """Return events of every stream in position order, for read models and audit.
+
+        Args:
+            after_position: Return only events with a higher position.
+            limit: The most events to return (at least 1).
+        """
+        ...
+
+    def last_position(self) -> int:
+        """Return the position of the last recorded event, or 0 if there is none."""
+        ...
+
+    def close(self) -> None:
+        """Release connections and files. The store must not be used afterwards."""
+        ...
+
+
+class Clock(Protocol):
+    """The source of the current time. The core never reads the system clock."""
+
+    def now(self) -> dt.datetime:
+        """Return the current time, timezone-aware, in UTC."""
+        ...
+
+

@@ -1,0 +1,358 @@
+"""Registry files: parse and check a CSV of States, then plan the events it implies.
+
+The file format is the one of the shipped reference snapshot (``data/states.csv``):
+one row per State or organisation, with its Convention and Protocol standings, its
+regional group, legal traditions and names. Only ``iso3``, ``name_en`` and
+``untoc_status`` are required; unknown columns are ignored. A file with any bad cell
+is refused as a whole, naming each row and column at fault.
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+import importlib.resources
+import io
+import re
+import tomllib
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import attrs
+
+from untoc_core.dates import ApproxDate
+from untoc_core.errors import FileRefused, RowProblem
+from untoc_core.events import Event
+from untoc_core.registry.events import (
+    InstrumentDeposited,
+    InstrumentSigned,
+    InstrumentStandingCorrected,
+    LegalTraditionsRecorded,
+    Provenance,
+    ReferenceDataImported,
+    RegionalGroupAssigned,
+    StateEntered,
+    StateNamesCorrected,
+)
+from untoc_core.registry.model import LegalTradition, Registry, RegistryEntry, Standing
+from untoc_core.terms import EntityType, Instrument, Language, RegionalGroup, TreatyStatus
+
+T = TypeVar("T")
+
+REQUIRED_COLUMNS = ("iso3", "name_en", "untoc_status")
+_CODE = re.compile(r"^[A-Z]{3}$")
+_ACTIONS = frozenset(
+    {"", "ratification", "accession", "acceptance", "approval", "succession"}
+)
+_ENTITY_TYPES = {
+    "un member state": EntityType.MEMBER_STATE,
+    "member_state": EntityType.MEMBER_STATE,
+    "non-member (unterm-listed)": EntityType.NON_MEMBER_STATE,
+    "non_member_state": EntityType.NON_MEMBER_STATE,
+    "regional economic integration organization": EntityType.REGIONAL_ORGANIZATION,
+    "regional_economic_integration_organization": EntityType.REGIONAL_ORGANIZATION,
+}
+_PREFIX = {
+    Instrument.UNTOC: "untoc",
+    Instrument.TIP: "tip",
+    Instrument.SOM: "som",
+    Instrument.FIREARMS: "firearms",
+}
+_MIXED = "mixed"
+
+
+@attrs.frozen(kw_only=True)
+class ParsedEntry:
+    """One checked row of a registry file: what the registry should say of a State."""
+
+    row: int
+    code: str
+    m49: int | None
+    entity_type: EntityType
+    names: dict[Language, str]
+    regional_group: RegionalGroup | None
+    regional_group_note: str
+    legal_traditions: frozenset[LegalTradition]
+    legal_system_evidence: str
+    standings: dict[Instrument, Standing]
+
+
+class _Row:
+    """Reads cells of one row, collecting problems instead of stopping at the first."""
+
+    def __init__(self, number: int, cells: dict[str, str], problems: list[RowProblem]):
+        self.number = number
+        self.cells = cells
+        self.problems = problems
+
+    def text(self, column: str) -> str:
+        return (self.cells.get(column) or "").strip()
+
+    def fail(self, column: str, reason: str) -> None:
+        self.problems.append(RowProblem(row=self.number, column=column, reason=reason))
+
+    def parsed(self, column: str, parse: Callable[[str], T]) -> T | None:
+        value = self.text(column)
+        if not value:
+            return None
+        try:
+            return parse(value)
+        except ValueError as exc:
+            self.fail(column, str(exc))
+            return None
+
+
+def parse_registry_csv(text: str, *, source: str) -> list[ParsedEntry]:
+    """Parse a registry file; raise ``FileRefused`` listing every bad cell.
+
+    Args:
+        text: The file's content, UTF-8 decoded.
+        source: A name for the file in messages (usually its path).
+    """
+    reader = csv.DictReader(io.StringIO(text.removeprefix("\ufeff")))
+    header = reader.fieldnames or []
+    missing = [c for c in REQUIRED_COLUMNS if c not in header]
+    if missing:
+        problems = [RowProblem(row=1, column=c, reason="required column is missing") for c in missing]
+        raise FileRefused(source, problems)
+    problems: list[RowProblem] = []
+    entries: list[ParsedEntry] = []
+    seen: dict[str, int] = {}
+    for number, cells in enumerate(reader, start=2):
+        if None in cells:
+            problems.append(
+                RowProblem(row=number, column="(row)", reason="more cells than columns")
+            )
+            continue
+        row = _Row(number, cells, problems)
+        entry = _parse_row(row)
+        if entry is None:
+            continue
+        if entry.code in seen:
+            row.fail("iso3", f"{entry.code} already appears on row {seen[entry.code]}")
+            continue
+        seen[entry.code] = number
+        entries.append(entry)
+    if not entries and not problems:
+        problems.append(RowProblem(row=2, column="(file)", reason="the file has no rows"))
+    if problems:
+        raise FileRefused(source, problems)
+    return entries
+
+
+def _parse_row(row: _Row) -> ParsedEntry | None:
+    before = len(row.problems)
+    code = row.text("iso3").upper()
+    if not _CODE.match(code):
+        row.fail("iso3", f"{row.text('iso3')!r} is not a three-letter ISO 3166 code")
+    names = {lang: row.text(f"name_{lang}") for lang in Language if row.text(f"name_{lang}")}
+    if Language.EN not in names:
+        row.fail("name_en", "the English name is required")
+    m49 = row.parsed("m49", _parse_m49)
+    entity_text = row.text("entity_type")
+    entity_type = _ENTITY_TYPES.get(entity_text.casefold(), EntityType.MEMBER_STATE)
+    if entity_text and entity_text.casefold() not in _ENTITY_TYPES:
+        row.fail("entity_type", f"{entity_text!r} is not a known kind of entity")
+    group = row.parsed("un_regional_group", RegionalGroup)
+    traditions = _parse_traditions(row)
+    standings = {i: _parse_standing(row, i) for i in Instrument}
+    untoc = standings[Instrument.UNTOC].status
+    if not row.text("untoc_status"):
+        row.fail("untoc_status", "required: party, signatory or non-party")
+    for protocol in Instrument.protocols():
+        if standings[protocol].status is TreatyStatus.PARTY and untoc is not TreatyStatus.PARTY:
+            row.fail(
+                _PREFIX[protocol],
+                "a State must be a party to the Convention to be a party to a Protocol "
+                "(Convention, art. 37(2))",
+            )
+    if len(row.problems) > before:
+        return None
+    return ParsedEntry(
+        row=row.number,
+        code=code,
+        m49=m49,
+        entity_type=entity_type,
+        names=names,
+        regional_group=group,
+        regional_group_note=row.text("regional_group_note"),
+        legal_traditions=traditions,
+        legal_system_evidence=row.text("legal_system_text_cia") or row.text("legal_system_text"),
+        standings=standings,
+    )
+
+
+def _parse_m49(text: str) -> int:
+    if not text.isdigit():
+        msg = f"{text!r} is not an M49 number"
+        raise ValueError(msg)
+    return int(text)
+
+
+def _parse_traditions(row: _Row) -> frozenset[LegalTradition]:
+    column = "legal_traditions" if "legal_traditions" in row.cells else "legal_tags_derived"
+    found: set[LegalTradition] = set()
+    for tag in row.text(column).split(";"):
+        tag = tag.strip()  # noqa: PLW2901
+        if not tag or tag == _MIXED:  # "mixed" is implied by two or more traditions
+            continue
+        try:
+            found.add(LegalTradition(tag))
+        except ValueError:
+            known = ", ".join(t.value for t in LegalTradition)
+            row.fail(column, f"{tag!r} is not a legal tradition (known: {known}, mixed)")
+    return frozenset(found)
+
+
+def _parse_standing(row: _Row, instrument: Instrument) -> Standing:
+    p = _PREFIX[instrument]
+    status_column = "untoc_status" if instrument is Instrument.UNTOC else p
+    raw = row.text(status_column).casefold()
+    statuses = {"party": TreatyStatus.PARTY, "signatory": TreatyStatus.SIGNATORY}
+    status = statuses.get(raw, TreatyStatus.NONE)
+    if raw not in {"", "non-party", "none", *statuses}:
+        row.fail(status_column, f"{raw!r} is not one of party, signatory, non-party")
+    action = row.text(f"{p}_action").casefold()
+    if action not in _ACTIONS:
+        row.fail(f"{p}_action", f"{action!r} is not a treaty action")
+    as_of_column = "untoc_status_asof" if instrument is Instrument.UNTOC else f"{p}_asof"
+    basis_column = "untoc_status_basis" if instrument is Instrument.UNTOC else f"{p}_basis"
+    signed = row.parsed(f"{p}_signature_date", ApproxDate.parse)
+    deposited = row.parsed(f"{p}_date", ApproxDate.parse)
+    if status is not TreatyStatus.PARTY and deposited is not None:
+        row.fail(f"{p}_date", "a deposit date is given but the status is not 'party'")
+    return Standing(
+        status=status,
+        signed=signed,
+        deposited=deposited if status is TreatyStatus.PARTY else None,
+        action=action if status is TreatyStatus.PARTY else "",
+        provenance=Provenance(
+            as_of=row.text(as_of_column),
+            basis=row.text(basis_column),
+            source=row.text(f"{p}_source"),
+        ),
+    )
+
+
+def plan_import(
+    registry: Registry, entries: list[ParsedEntry], *, source: str, sha256: str
+) -> tuple[Event, ...]:
+    """Return the events that bring the registry in line with a parsed file.
+
+    Only differences are recorded; an entry absent from the file is left as it is.
+    The first event, :class:`ReferenceDataImported`, records the file itself.
+    """
+    changes: list[Event] = []
+    for parsed in entries:
+        current = registry.entries.get(parsed.code)
+        changes.extend(_entry_changes(current, parsed))
+    marker = ReferenceDataImported(
+        source=source, sha256=sha256, rows=len(entries), changes=len(changes)
+    )
+    return (marker, *changes)
+
+
+def _entry_changes(current: RegistryEntry | None, parsed: ParsedEntry) -> list[Event]:
+    code = parsed.code
+    out: list[Event] = []
+    if current is None:
+        out.append(
+            StateEntered(
+                code=code, m49=parsed.m49, entity_type=parsed.entity_type, names=parsed.names
+            )
+        )
+    elif dict(current.names) != parsed.names:
+        out.append(StateNamesCorrected(code=code, names=parsed.names))
+    if current is None or (current.regional_group, current.regional_group_note) != (
+        parsed.regional_group,
+        parsed.regional_group_note,
+    ):
+        out.append(
+            RegionalGroupAssigned(
+                code=code, group=parsed.regional_group, note=parsed.regional_group_note
+            )
+        )
+    if current is None or (current.legal_traditions, current.legal_system_evidence) != (
+        parsed.legal_traditions,
+        parsed.legal_system_evidence,
+    ):
+        out.append(
+            LegalTraditionsRecorded(
+                code=code,
+                traditions=frozenset(t.value for t in parsed.legal_traditions),
+                evidence=parsed.legal_system_evidence,
+            )
+        )
+    for instrument, wanted in parsed.standings.items():
+        have = current.standing(instrument) if current else Standing()
+        if have != wanted:
+            out.append(_standing_event(code, instrument, have, wanted))
+    return out
+
+
+def _standing_event(
+    code: str, instrument: Instrument, have: Standing, wanted: Standing
+) -> Event:
+    if wanted.status is TreatyStatus.PARTY and have.status is not TreatyStatus.PARTY:
+        return InstrumentDeposited(
+            code=code,
+            instrument=instrument,
+            signed=wanted.signed,
+            deposited=wanted.deposited,
+            action=wanted.action,
+            provenance=wanted.provenance,
+        )
+    if wanted.status is TreatyStatus.SIGNATORY and have.status is TreatyStatus.NONE:
+        return InstrumentSigned(
+            code=code, instrument=instrument, signed=wanted.signed, provenance=wanted.provenance
+        )
+    return InstrumentStandingCorrected(
+        code=code,
+        instrument=instrument,
+        status=wanted.status,
+        signed=wanted.signed,
+        deposited=wanted.deposited,
+        action=wanted.action,
+        provenance=wanted.provenance,
+    )
+
+
+@attrs.frozen(kw_only=True)
+class ProvenanceBlock:
+    """What the shipped snapshot says of one block of its columns."""
+
+    name: str
+    as_of: str
+    note: str
+    stale: bool
+
+
+@attrs.frozen(kw_only=True)
+class ReferenceSnapshot:
+    """The reference snapshot shipped with the package: its text and provenance."""
+
+    name: str
+    text: str
+    blocks: tuple[ProvenanceBlock, ...]
+
+    @property
+    def stale_blocks(self) -> tuple[ProvenanceBlock, ...]:
+        """The blocks known to be out of date."""
+        return tuple(b for b in self.blocks if b.stale)
+
+
+@functools.cache
+def reference_snapshot() -> ReferenceSnapshot:
+    """The registry snapshot and its provenance, shipped with the package."""
+    folder = importlib.resources.files("untoc_core.registry").joinpath("data")
+    meta: dict[str, Any] = tomllib.loads(
+        folder.joinpath("provenance.toml").read_text(encoding="utf-8")
+    )
+    return ReferenceSnapshot(
+        name=meta["snapshot"],
+        text=folder.joinpath("states.csv").read_text(encoding="utf-8"),
+        blocks=tuple(
+            ProvenanceBlock(name=b["name"], as_of=b["as_of"], note=b["note"], stale=b["stale"])
+            for b in meta["block"]
+        ),
+    )

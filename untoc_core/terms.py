@@ -1,0 +1,86 @@
+"""The resolution's fixed vocabularies: instruments, languages, regional groups.
+
+Names follow the project glossary; values are the stable strings stored in events.
+"""
+
+from __future__ import annotations
+
+import enum
+
+
+class Instrument(enum.StrEnum):
+    """The Convention and its three Protocols."""
+
+    UNTOC = "UNTOC"
+    TIP = "TIP"
+    SOM = "SOM"
+    FIREARMS = "FIREARMS"
+
+    @property
+    def title(self) -> str:
+        """The instrument's short English title."""
+        return _INSTRUMENT_TITLES[self]
+
+    @classmethod
+    def protocols(cls) -> tuple[Instrument, ...]:
+        """The three Protocols, in the order they were adopted."""
+        return (cls.TIP, cls.SOM, cls.FIREARMS)
+
+
+_INSTRUMENT_TITLES = {
+    Instrument.UNTOC: "United Nations Convention against Transnational Organized Crime",
+    Instrument.TIP: "Trafficking in Persons Protocol",
+    Instrument.SOM: "Smuggling of Migrants Protocol",
+    Instrument.FIREARMS: "Firearms Protocol",
+}
+
+
+class Language(enum.StrEnum):
+    """The six working languages of the mechanism (ToR 48)."""
+
+    AR = "ar"
+    ZH = "zh"
+    EN = "en"
+    FR = "fr"
+    RU = "ru"
+    ES = "es"
+
+
+class RegionalGroup(enum.StrEnum):
+    """The five United Nations regional groups."""
+
+    AFRICAN = "African States"
+    ASIA_PACIFIC = "Asia-Pacific States"
+    EASTERN_EUROPEAN = "Eastern European States"
+    GRULAC = "Latin American and Caribbean States"
+    WEOG = "Western European and other States"
+
+    @property
+    def short(self) -> str:
+        """The usual abbreviation, for narrow tables."""
+        return _GROUP_SHORT[self]
+
+
+_GROUP_SHORT = {
+    RegionalGroup.AFRICAN: "African",
+    RegionalGroup.ASIA_PACIFIC: "Asia-Pacific",
+    RegionalGroup.EASTERN_EUROPEAN: "Eastern European",
+    RegionalGroup.GRULAC: "GRULAC",
+    RegionalGroup.WEOG: "WEOG",
+}
+
+
+class TreatyStatus(enum.StrEnum):
+    """Where a State stands towards one instrument."""
+
+    PARTY = "party"
+    SIGNATORY = "signatory"
+    NONE = "none"
+
+
+class EntityType(enum.StrEnum):
+    """What kind of entity a registry entry is."""
+
+    MEMBER_STATE = "member_state"
+    NON_MEMBER_STATE = "non_member_state"
+    REGIONAL_ORGANIZATION = "regional_economic_integration_organization"
