@@ -1,0 +1,1 @@
+"""The ``untoc`` command line (Typer and Rich)."""

@@ -1,0 +1,54 @@
+"""``untoc provisions``: the catalogue of provisions and the scenarios that test them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from untoc_core.rules.provisions import provisions
+from untoc_adapters.cli.common import console, fail, print_json, refusals
+from untoc_adapters.coverage import coverage, scan_features
+
+app = typer.Typer(help="Provisions of resolution 5/5 and their scenarios.", no_args_is_help=True)
+
+
+@app.command("coverage")
+def show_coverage(
+    features: Annotated[
+        Path, typer.Option(help="The folder of .feature files.")
+    ] = Path("features"),
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON document.")] = False,
+    strict: Annotated[
+        bool, typer.Option(help="Exit 1 if a provision is uncovered or a tag is unknown.")
+    ] = False,
+) -> None:
+    """For every provision that needs one, list the scenarios tagged with its id."""
+    catalogue = provisions()
+    with refusals():
+        result = coverage(catalogue, scan_features(features))
+    if as_json:
+        print_json(result.to_json())
+    else:
+        table = Table(title="Provisions and the scenarios that test them")
+        table.add_column("Provision")
+        table.add_column("Kind")
+        table.add_column("Scenarios")
+        for pid, p in catalogue.items():
+            if not p.needs_scenario:
+                continue
+            found = result.covered.get(pid, ())
+            label = "\n".join(s.label for s in found) if found else "[red]not yet covered[/]"
+            table.add_row(pid, p.kind.value, label)
+        console.print(table)
+        required = len(result.covered) + len(result.uncovered)
+        console.print(f"{len(result.covered)}/{required} provisions covered.")
+        for tag, scenarios in result.unknown_tags.items():
+            console.print(f"[red]unknown provision tag @{tag}[/] on {scenarios[0].label}")
+    if strict and (result.uncovered or result.unknown_tags):
+        fail(
+            f"{len(result.uncovered)} provisions uncovered, "
+            f"{len(result.unknown_tags)} unknown provision tags"
+        )

@@ -1,0 +1,78 @@
+"""The registry summary printed by ``untoc demo``: counts by group and instrument."""
+
+from __future__ import annotations
+
+import re
+
+from rich.table import Table
+
+from untoc_core.registry import Registry, reference_snapshot
+from untoc_core.terms import Instrument, RegionalGroup, TreatyStatus
+from untoc_adapters.cli.common import console
+
+
+_DATE = re.compile(r"\d{4}(?:-\d{2}){0,2}")
+
+
+def _date_key(as_of: str) -> str:
+    """Sort key for as-of texts such as ``2014-01-27``, ``2025`` or ``c.2023``."""
+    found = _DATE.search(as_of)
+    return found.group() if found else ""
+
+
+def print_registry_summary(registry: Registry) -> None:
+    """Print parties per regional group and instrument, then the data's as-of dates.
+
+    Counts are per group and instrument; no State is ranked or compared (ToR 3(b)).
+    """
+    table = Table(title="States parties by regional group and instrument")
+    table.add_column("Regional group")
+    for instrument in Instrument:
+        table.add_column(instrument.value, justify="right")
+    table.add_column("Signatories (UNTOC)", justify="right")
+    groups: list[RegionalGroup | None] = [*RegionalGroup, None]
+    entries = list(registry.entries.values())
+    for group in groups:
+        members = [e for e in entries if e.regional_group is group]
+        counts = [
+            sum(1 for e in members if e.standing(i).status is TreatyStatus.PARTY)
+            for i in Instrument
+        ]
+        signatories = sum(1 for e in members if e.is_signatory)
+        table.add_row(
+            group.value if group else "No regional group",
+            *(str(n) for n in counts),
+            str(signatories),
+        )
+    totals = [
+        sum(1 for e in entries if e.standing(i).status is TreatyStatus.PARTY)
+        for i in Instrument
+    ]
+    table.add_row(
+        "[bold]All[/]",
+        *(f"[bold]{n}[/]" for n in totals),
+        f"[bold]{len(registry.signatories())}[/]",
+    )
+    console.print(table)
+
+    snapshot = reference_snapshot()
+    console.print(f"[bold]Reference data:[/] {snapshot.name}")
+    for instrument in Instrument:
+        dates = sorted(
+            {
+                e.standing(instrument).provenance.as_of
+                for e in entries
+                if _DATE.search(e.standing(instrument).provenance.as_of)
+            },
+            key=_date_key,
+        )
+        if dates:
+            console.print(
+                f"  {instrument.value} standings as of {dates[0]} (base) to {dates[-1]} "
+                "(latest update)"
+            )
+    for block in snapshot.blocks:
+        flag = "[yellow]STALE[/] " if block.stale else ""
+        console.print(f"  {flag}{block.name}: as of {block.as_of}")
+    for block in snapshot.stale_blocks:
+        console.print(f"[yellow]Warning - {block.name}:[/] {' '.join(block.note.split())}")
