@@ -15,7 +15,9 @@ from untoc_adapters.storage.memory import open_memory_store
 from untoc_adapters.storage.postgres import open_postgres_store
 from untoc_adapters.storage.sqlite import open_sqlite_store
 
-PG_URL = os.environ.get("UNTOC_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/test")
+PG_URL = os.environ.get(
+    "UNTOC_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/test"
+)
 
 StoreFactory = Callable[[], RecorderEventStore]
 
@@ -27,7 +29,9 @@ def _postgres_reachable() -> str | None:
     except ImportError as exc:
         return f"psycopg is not installed ({exc})"
     try:
-        with psycopg.connect(PG_URL.replace("postgresql://", "postgresql://", 1), connect_timeout=3):
+        with psycopg.connect(
+            PG_URL.replace("postgresql://", "postgresql://", 1), connect_timeout=3
+        ):
             return None
     except psycopg.Error as exc:
         return f"PostgreSQL at {PG_URL} is not reachable: {exc}".strip()
@@ -57,9 +61,13 @@ def pg_schema(postgres_available: None) -> Iterator[str]:
         conn.execute(f'DROP SCHEMA "{name}" CASCADE')
 
 
-@pytest.fixture(params=["memory", "sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def store_factory(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[StoreFactory]:
-    """Opens stores on one backend that all see the same data (a new connection each)."""
+@pytest.fixture(
+    params=["memory", "sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
+)
+def store_factory(
+    request: pytest.FixtureRequest, tmp_path: Path
+) -> Iterator[StoreFactory]:
+    """Opens stores on one backend that share their data (a connection each)."""
     opened: list[RecorderEventStore] = []
     if request.param == "memory":
         shared = open_memory_store()
@@ -78,7 +86,9 @@ def store_factory(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[St
 
     else:
         schema = request.getfixturevalue("pg_schema")
-        settings = Settings(data_dir=tmp_path, store="postgres", store_url=f"{PG_URL}?schema={schema}")
+        settings = Settings(
+            data_dir=tmp_path, store="postgres", store_url=f"{PG_URL}?schema={schema}"
+        )
 
         def factory() -> RecorderEventStore:
             store = open_postgres_store(settings)

@@ -30,7 +30,7 @@ class ApproxDate:
 
     @classmethod
     def parse(cls, text: str) -> ApproxDate:
-        """Parse ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``; raise ``ValueError`` otherwise."""
+        """Parse ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``; else raise ``ValueError``."""
         m = _PARTIAL.match(text.strip())
         if not m:
             msg = f"{text!r} is not a date of the form YYYY, YYYY-MM or YYYY-MM-DD"
@@ -67,17 +67,26 @@ class Period:
     days: int = 0
 
     def after(self, start: dt.date) -> dt.date:
-        """The date this period after ``start``; a month end is clamped (31 Jan + 1M = 28/29 Feb)."""
+        """The date this period after ``start``; month ends are clamped.
+
+        One month after 31 January is the last day of February.
+        """
         month_index = start.month - 1 + self.months
         year = start.year + month_index // 12
         month = month_index % 12 + 1
         day = min(start.day, calendar.monthrange(year, month)[1])
-        return dt.date(year, month, day) + dt.timedelta(weeks=self.weeks, days=self.days)
+        return dt.date(year, month, day) + dt.timedelta(
+            weeks=self.weeks, days=self.days
+        )
 
     def __str__(self) -> str:
         parts = [
             f"{n} {unit}{'s' if n != 1 else ''}"
-            for n, unit in ((self.months, "month"), (self.weeks, "week"), (self.days, "day"))
+            for n, unit in (
+                (self.months, "month"),
+                (self.weeks, "week"),
+                (self.days, "day"),
+            )
             if n
         ]
         return " ".join(parts) or "0 days"

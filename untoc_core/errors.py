@@ -41,13 +41,13 @@ class ExpertLimitReached(DomainError):
 
 
 class SignatoryCannotReview(DomainError):
-    """A signatory may be reviewed for the Convention only and never reviews (ToR 57)."""
+    """A signatory is reviewed on the Convention only and never reviews (ToR 57)."""
 
     provision = "ToR-57"
 
 
 class ConferenceDecisionRefused(DomainError):
-    """A decision of the Conference on phases, cycles or scope is inconsistent (ToR 45)."""
+    """A Conference decision on phases, cycles or scope is inconsistent (ToR 45)."""
 
     provision = "ToR-45"
 

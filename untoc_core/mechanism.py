@@ -82,10 +82,14 @@ class Mechanism:
         sha = hashlib.sha256(text.encode("utf-8")).hexdigest()
         events = reg.plan_import(state, entries, source=source, sha256=sha)
         if len(events) == 1:  # only the import marker: the file brings nothing new
-            return ImportResult(changes=0, rows=len(entries), registry_version=state.version)
+            return ImportResult(
+                changes=0, rows=len(entries), registry_version=state.version
+            )
         recorded = self._append(REGISTRY_STREAM, state.version, events, actor)
         return ImportResult(
-            changes=len(events) - 1, rows=len(entries), registry_version=recorded[-1].version
+            changes=len(events) - 1,
+            rows=len(entries),
+            registry_version=recorded[-1].version,
         )
 
     def load_reference_snapshot(self, *, actor: str = SECRETARIAT) -> ImportResult:
@@ -146,7 +150,7 @@ class Mechanism:
     def establish_default_distribution(
         self, *, decision: conf.Decision, starts_on: dt.date, actor: str = SECRETARIAT
     ) -> list[Recorded]:
-        """Record annex II's indicative distribution as phase 1 with its two cycles (AX2)."""
+        """Record annex II's distribution as phase 1 with its two cycles (AX2)."""
         commands = conf.default_distribution(
             self.rulebook, decision=decision, starts_on=starts_on
         )
@@ -159,5 +163,7 @@ class Mechanism:
     ) -> list[Recorded]:
         if not events:
             return []
-        batch = NewEvents(stream=stream, expected_version=expected, events=tuple(events))
+        batch = NewEvents(
+            stream=stream, expected_version=expected, events=tuple(events)
+        )
         return self.store.append(batch, recorded_at=self.clock.now(), actor=actor)

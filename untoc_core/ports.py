@@ -125,5 +125,3 @@ class Clock(Protocol):
     def now(self) -> dt.datetime:
         """Return the current time, timezone-aware, in UTC."""
         ...
-
-

@@ -17,7 +17,7 @@ class Instrument(enum.StrEnum):
     FIREARMS = "FIREARMS"
 
     @property
-    def title(self) -> str:
+    def full_name(self) -> str:
         """The instrument's short English title."""
         return _INSTRUMENT_TITLES[self]
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import cast
 
-from untoc_core.mechanism import Mechanism
-from untoc_core.ports import Clock, EventStore
 from untoc_adapters.clock import SystemClock
 from untoc_adapters.plugins import EVENT_STORE_GROUP, load_adapter
 from untoc_adapters.settings import Settings
+from untoc_core.mechanism import Mechanism
+from untoc_core.ports import Clock, EventStore
 
 
 def open_store(settings: Settings) -> EventStore:
@@ -17,7 +17,9 @@ def open_store(settings: Settings) -> EventStore:
     return cast("EventStore", factory(settings))
 
 
-def open_mechanism(settings: Settings | None = None, clock: Clock | None = None) -> Mechanism:
+def open_mechanism(
+    settings: Settings | None = None, clock: Clock | None = None
+) -> Mechanism:
     """Open the mechanism on the configured store (``Settings.load()`` by default).
 
     Close it with ``mechanism.store.close()`` when done.

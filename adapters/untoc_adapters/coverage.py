@@ -55,7 +55,9 @@ class Coverage:
             "covered_count": len(self.covered),
             "covered": {k: [s.label for s in v] for k, v in self.covered.items()},
             "uncovered": list(self.uncovered),
-            "unknown_tags": {k: [s.label for s in v] for k, v in self.unknown_tags.items()},
+            "unknown_tags": {
+                k: [s.label for s in v] for k, v in self.unknown_tags.items()
+            },
         }
 
 
@@ -75,7 +77,8 @@ def scan_features(folder: Path) -> list[TaggedScenario]:
         except (ParserException, CompositeParserException) as exc:
             msg = f"{path}: not valid Gherkin: {exc}"
             raise InvalidInput(msg) from exc
-        feature = document.get("feature")
+        parsed: dict[str, Any] = dict(document)
+        feature: Mapping[str, Any] | None = parsed.get("feature")
         if not feature:
             continue
         found.extend(_scenarios(feature, path.as_posix(), frozenset()))

@@ -60,8 +60,10 @@ class Settings:
         )
         return cls(
             data_dir=chosen_dir,
-            store=env.get("UNTOC_STORE") or str(file_values.get("store") or DEFAULT_STORE),
-            store_url=env.get("UNTOC_STORE_URL") or str(file_values.get("store_url") or ""),
+            store=env.get("UNTOC_STORE")
+            or str(file_values.get("store") or DEFAULT_STORE),
+            store_url=env.get("UNTOC_STORE_URL")
+            or str(file_values.get("store_url") or ""),
         )
 
 
@@ -86,6 +88,7 @@ def _read_config(path: Path) -> dict[str, Any]:
         raise ConfigurationError(msg)
     unknown = sorted(set(section) - _KEYS)
     if unknown:
-        msg = f"{path}: unknown setting(s) {', '.join(unknown)}; known: {', '.join(sorted(_KEYS))}"
+        known = ", ".join(sorted(_KEYS))
+        msg = f"{path}: unknown setting(s) {', '.join(unknown)}; known: {known}"
         raise ConfigurationError(msg)
     return section

@@ -66,7 +66,9 @@ def test_positions_returned_by_append_match_those_read_back(store: EventStore) -
 def test_a_multi_stream_append_is_recorded_together(store: EventStore) -> None:
     store.append(
         NewEvents(stream="registry", expected_version=0, events=(circulated(1),)),
-        NewEvents(stream="conference", expected_version=0, events=(withdrawn(1), withdrawn(2))),
+        NewEvents(
+            stream="conference", expected_version=0, events=(withdrawn(1), withdrawn(2))
+        ),
         recorded_at=T0,
         actor="secretariat",
     )
@@ -87,14 +89,18 @@ def test_a_stale_write_is_refused_and_nothing_is_written(store: EventStore) -> N
     assert store.stream_version("registry") == 2
 
 
-def test_a_write_ahead_of_the_stream_is_refused_so_no_gap_appears(store: EventStore) -> None:
+def test_a_write_ahead_of_the_stream_is_refused_so_no_gap_appears(
+    store: EventStore,
+) -> None:
     append(store, "registry", 0, circulated(1))
     with pytest.raises(ConcurrencyConflict):
         append(store, "registry", 5, circulated(2))
     assert [r.version for r in store.read_stream("registry")] == [1]
 
 
-def test_a_conflict_on_one_stream_writes_nothing_to_the_others(store: EventStore) -> None:
+def test_a_conflict_on_one_stream_writes_nothing_to_the_others(
+    store: EventStore,
+) -> None:
     append(store, "conference", 0, withdrawn(1))
     with pytest.raises(ConcurrencyConflict, match="conference"):
         store.append(
@@ -137,7 +143,10 @@ def test_of_two_writers_expecting_the_same_version_only_one_wins(
         except ConcurrencyConflict:
             outcomes.append("conflict")
 
-    threads = [threading.Thread(target=write, args=(s, n)) for s, n in ((first, 2), (second, 3))]
+    threads = [
+        threading.Thread(target=write, args=(s, n))
+        for s, n in ((first, 2), (second, 3))
+    ]
     for t in threads:
         t.start()
     for t in threads:
@@ -150,7 +159,9 @@ def test_a_stream_can_be_read_as_it_stood_at_a_version(store: EventStore) -> Non
     append(store, "registry", 0, circulated(1), circulated(2), circulated(3))
     assert [r.version for r in store.read_stream("registry", to_version=2)] == [1, 2]
     assert [r.version for r in store.read_stream("registry", after_version=1)] == [2, 3]
-    assert [r.version for r in store.read_stream("registry", after_version=1, to_version=2)] == [2]
+    assert [
+        r.version for r in store.read_stream("registry", after_version=1, to_version=2)
+    ] == [2]
 
 
 def test_the_whole_history_is_read_in_pages(store: EventStore) -> None:
@@ -166,7 +177,9 @@ def test_the_whole_history_is_read_in_pages(store: EventStore) -> None:
     assert pages == sorted(pages)
 
 
-def test_events_survive_reopening_the_store(store_factory: Callable[[], EventStore]) -> None:
+def test_events_survive_reopening_the_store(
+    store_factory: Callable[[], EventStore],
+) -> None:
     writer = store_factory()
     append(writer, "registry", 0, circulated(1))
     reader = store_factory()
@@ -180,7 +193,9 @@ def test_events_survive_reopening_the_store(store_factory: Callable[[], EventSto
         ({"stream": ""}, "may not be empty"),
     ],
 )
-def test_bad_appends_are_refused(store: EventStore, kwargs: dict[str, object], message: str) -> None:
+def test_bad_appends_are_refused(
+    store: EventStore, kwargs: dict[str, object], message: str
+) -> None:
     stream = str(kwargs.get("stream", "registry"))
     at = kwargs.get("recorded_at", T0)
     assert isinstance(at, dt.datetime)

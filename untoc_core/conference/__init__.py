@@ -1,4 +1,4 @@
-"""Decisions of the Conference of the Parties: phases, cycles, thematic scope, exceptions.
+"""Decisions of the Conference of the Parties: phases, cycles, scope, exceptions.
 
 The mechanism runs under the authority of the Conference (ToR 10). Its decisions on
 phases and cycles, their duration and thematic scope and the number of parties per
@@ -27,7 +27,13 @@ from untoc_core.conference.events import (
     PhaseEstablished,
     ThematicClusterDefined,
 )
-from untoc_core.conference.model import Conference, Cycle, Phase, phase_remaining, replay
+from untoc_core.conference.model import (
+    Conference,
+    Cycle,
+    Phase,
+    phase_remaining,
+    replay,
+)
 
 __all__ = [
     "CONFERENCE_EVENTS",

@@ -17,7 +17,11 @@ from untoc_core.conference.events import (
 )
 from untoc_core.conference.model import Conference
 from untoc_core.dates import Period
-from untoc_core.errors import ConferenceDecisionRefused, InvalidInput, ThematicScopeRefused
+from untoc_core.errors import (
+    ConferenceDecisionRefused,
+    InvalidInput,
+    ThematicScopeRefused,
+)
 from untoc_core.events import Event
 from untoc_core.instruments import ArticleRef, article_catalogue
 from untoc_core.rules.rulebook import Rulebook
@@ -75,7 +79,11 @@ class RecordDecision:
 
 
 Command = (
-    DefineThematicCluster | EstablishPhase | EstablishCycle | GrantException | RecordDecision
+    DefineThematicCluster
+    | EstablishPhase
+    | EstablishCycle
+    | GrantException
+    | RecordDecision
 )
 
 
@@ -85,36 +93,11 @@ def decide(state: Conference, command: Command) -> tuple[Event, ...]:
         case DefineThematicCluster():
             return (_define_cluster(state, command),)
         case EstablishPhase():
-            if command.phase in state.phases:
-                msg = f"phase {command.phase} is already established"
-                raise ConferenceDecisionRefused(msg)
-            expected = max(state.phases, default=0) + 1
-            if command.phase != expected:
-                msg = f"phases are numbered in order: the next phase is {expected}"
-                raise ConferenceDecisionRefused(msg)
-            if not command.title.strip():
-                msg = "a phase needs a title"
-                raise InvalidInput(msg)
-            return (
-                PhaseEstablished(
-                    phase=command.phase, title=command.title.strip(), decision=command.decision
-                ),
-            )
+            return (_establish_phase(state, command),)
         case EstablishCycle():
             return (_establish_cycle(state, command),)
         case GrantException():
-            state.cycle(command.cycle)
-            if not command.reason.strip():
-                msg = "an exception needs the reason the Conference gave"
-                raise InvalidInput(msg)
-            return (
-                ExceptionGranted(
-                    kind=command.kind,
-                    cycle=command.cycle,
-                    reason=command.reason.strip(),
-                    decision=command.decision,
-                ),
-            )
+            return (_grant_exception(state, command),)
         case RecordDecision():
             if not command.subject.strip() or not command.text.strip():
                 msg = "a decision needs a subject and a text"
@@ -126,6 +109,35 @@ def decide(state: Conference, command: Command) -> tuple[Event, ...]:
                     decision=command.decision,
                 ),
             )
+
+
+def _establish_phase(state: Conference, command: EstablishPhase) -> Event:
+    if command.phase in state.phases:
+        msg = f"phase {command.phase} is already established"
+        raise ConferenceDecisionRefused(msg)
+    expected = max(state.phases, default=0) + 1
+    if command.phase != expected:
+        msg = f"phases are numbered in order: the next phase is {expected}"
+        raise ConferenceDecisionRefused(msg)
+    if not command.title.strip():
+        msg = "a phase needs a title"
+        raise InvalidInput(msg)
+    return PhaseEstablished(
+        phase=command.phase, title=command.title.strip(), decision=command.decision
+    )
+
+
+def _grant_exception(state: Conference, command: GrantException) -> Event:
+    state.cycle(command.cycle)
+    if not command.reason.strip():
+        msg = "an exception needs the reason the Conference gave"
+        raise InvalidInput(msg)
+    return ExceptionGranted(
+        kind=command.kind,
+        cycle=command.cycle,
+        reason=command.reason.strip(),
+        decision=command.decision,
+    )
 
 
 def _define_cluster(state: Conference, command: DefineThematicCluster) -> Event:
@@ -213,7 +225,9 @@ def default_distribution(
         )
         for c in rulebook.clusters
     ]
-    commands.append(EstablishPhase(phase=1, title="First review phase", decision=decision))
+    commands.append(
+        EstablishPhase(phase=1, title="First review phase", decision=decision)
+    )
     start = starts_on
     for spec in rulebook.cycles:
         commands.append(

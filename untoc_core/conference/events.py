@@ -1,4 +1,4 @@
-"""Events recording decisions of the Conference (ToR 9, 10, 13, 44, 45; RES 8(d); AX2)."""
+"""Events recording decisions of the Conference (ToR 9-10, 13, 44-45; RES 8(d); AX2)."""
 
 from __future__ import annotations
 
@@ -53,7 +53,7 @@ class PhaseEstablished(Event):
 
 @attrs.frozen(kw_only=True)
 class CycleEstablished(Event):
-    """The Conference established a cycle of a phase, its duration and scope (ToR 45)."""
+    """The Conference established a cycle, its duration and its scope (ToR 45)."""
 
     TYPE: ClassVar[str] = "conference.CycleEstablished"
 

@@ -38,10 +38,12 @@ class Cycle:
     @property
     def ends_on(self) -> dt.date:
         """The last day of the cycle's last year."""
-        return Period(months=12 * self.years).after(self.starts_on) - dt.timedelta(days=1)
+        return Period(months=12 * self.years).after(self.starts_on) - dt.timedelta(
+            days=1
+        )
 
     def year_of(self, day: dt.date) -> int | None:
-        """The cycle year (1-based) ``day`` falls in, or ``None`` if outside the cycle."""
+        """The cycle year (from 1) that ``day`` falls in; ``None`` outside the cycle."""
         if day < self.starts_on or day > self.ends_on:
             return None
         year = 1
@@ -81,7 +83,9 @@ class Conference:
 
     def scope(self, cycle: int) -> tuple[ArticleRef, ...]:
         """The articles under review in a cycle, in instrument and article order."""
-        refs = {a for cid in self.cycle(cycle).clusters for a in self.clusters[cid].articles}
+        refs = {
+            a for cid in self.cycle(cycle).clusters for a in self.clusters[cid].articles
+        }
         return tuple(sorted(refs))
 
     def phase_scope(self, phase: int) -> tuple[ArticleRef, ...]:
@@ -99,10 +103,14 @@ def evolve(state: Conference, event: Event, version: int) -> Conference:
     match event:
         case ThematicClusterDefined():
             return attrs.evolve(
-                state, version=version, clusters={**state.clusters, event.cluster_id: event}
+                state,
+                version=version,
+                clusters={**state.clusters, event.cluster_id: event},
             )
         case PhaseEstablished():
-            phase = Phase(number=event.phase, title=event.title, decision=event.decision)
+            phase = Phase(
+                number=event.phase, title=event.title, decision=event.decision
+            )
             return attrs.evolve(
                 state, version=version, phases={**state.phases, event.phase: phase}
             )
@@ -125,9 +133,13 @@ def evolve(state: Conference, event: Event, version: int) -> Conference:
                 phases={**state.phases, event.phase: phase},
             )
         case ExceptionGranted():
-            return attrs.evolve(state, version=version, exceptions=(*state.exceptions, event))
+            return attrs.evolve(
+                state, version=version, exceptions=(*state.exceptions, event)
+            )
         case ConferenceDecisionRecorded():
-            return attrs.evolve(state, version=version, decisions=(*state.decisions, event))
+            return attrs.evolve(
+                state, version=version, decisions=(*state.decisions, event)
+            )
     return attrs.evolve(state, version=version)
 
 

@@ -16,7 +16,9 @@ import attrs
 
 from untoc_core.terms import Instrument
 
-_REF = re.compile(r"^\s*(UNTOC|TIP|SOM|FIREARMS)\s+(?:art(?:icle)?\.?\s*)?(\d+)\s*$", re.I)
+_REF = re.compile(
+    r"^\s*(UNTOC|TIP|SOM|FIREARMS)\s+(?:art(?:icle)?\.?\s*)?(\d+)\s*$", re.IGNORECASE
+)
 
 
 @attrs.frozen(kw_only=True, order=True)
@@ -81,6 +83,8 @@ def article_catalogue() -> ArticleCatalogue:
     for row in csv.DictReader(io.StringIO(text)):
         if not row["article"].isdigit():
             continue
-        ref = ArticleRef(instrument=Instrument(row["instrument"].upper()), number=int(row["article"]))
+        ref = ArticleRef(
+            instrument=Instrument(row["instrument"].upper()), number=int(row["article"])
+        )
         articles[ref] = Article(ref=ref, title=row["title"], text=row["text_en"])
     return ArticleCatalogue(articles=articles)

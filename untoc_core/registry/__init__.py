@@ -1,4 +1,4 @@
-"""The registry of States parties and signatories (ToR 8, 12, 13, 17, 21, 57; RES 8(e))."""
+"""The registry of States parties and signatories (ToR 8-21, 57; RES 8(e))."""
 
 from __future__ import annotations
 

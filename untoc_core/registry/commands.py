@@ -109,10 +109,16 @@ def decide(state: Registry, command: Command, rulebook: Rulebook) -> tuple[Event
                     f"circulation ({last.circulated_on})"
                 )
                 raise InvalidInput(msg)
-            return (ExpertListCirculated(circulated_on=command.circulated_on, expert_ids=ids),)
+            return (
+                ExpertListCirculated(
+                    circulated_on=command.circulated_on, expert_ids=ids
+                ),
+            )
 
 
-def _appoint_focal_point(state: Registry, command: AppointFocalPoint) -> tuple[Event, ...]:
+def _appoint_focal_point(
+    state: Registry, command: AppointFocalPoint
+) -> tuple[Event, ...]:
     entry = state.entry(command.code)
     if not (entry.is_party or entry.is_signatory):
         msg = (

@@ -9,7 +9,13 @@ import attrs
 
 from untoc_core.dates import ApproxDate
 from untoc_core.events import Event
-from untoc_core.terms import EntityType, Instrument, Language, RegionalGroup, TreatyStatus
+from untoc_core.terms import (
+    EntityType,
+    Instrument,
+    Language,
+    RegionalGroup,
+    TreatyStatus,
+)
 
 
 @attrs.frozen(kw_only=True)
@@ -88,7 +94,7 @@ class InstrumentStandingCorrected(Event):
 
 @attrs.frozen(kw_only=True)
 class RegionalGroupAssigned(Event):
-    """A State's United Nations regional group was set (``None``: outside the groups)."""
+    """A State's UN regional group was set (``None``: outside the groups)."""
 
     TYPE: ClassVar[str] = "registry.RegionalGroupAssigned"
 
@@ -159,7 +165,7 @@ class ExpertListCirculated(Event):
 
 @attrs.frozen(kw_only=True)
 class ReferenceDataImported(Event):
-    """A registry file was imported; the changes it brought follow in the same append."""
+    """A registry file was imported; its changes follow in the same append."""
 
     TYPE: ClassVar[str] = "registry.ReferenceDataImported"
 

@@ -1,4 +1,4 @@
-"""The registry of States parties as state: entries, standings, experts; built from events.
+"""The registry of States parties as state, built from its events.
 
 ``evolve`` folds one event into the state; queries answer what the rest of the
 mechanism needs: who is a party on a date (ToR 12), which instruments a review
@@ -31,7 +31,13 @@ from untoc_core.registry.events import (
     StateEntered,
     StateNamesCorrected,
 )
-from untoc_core.terms import EntityType, Instrument, Language, RegionalGroup, TreatyStatus
+from untoc_core.terms import (
+    EntityType,
+    Instrument,
+    Language,
+    RegionalGroup,
+    TreatyStatus,
+)
 
 
 class LegalTradition(enum.StrEnum):
@@ -53,10 +59,10 @@ class Standing:
     signed: ApproxDate | None = None
     deposited: ApproxDate | None = None
     action: str = ""
-    provenance: Provenance = Provenance()
+    provenance: Provenance = attrs.field(factory=Provenance)
 
     def bound_on(self, day: dt.date) -> bool:
-        """True if the State is a party and its deposit is not known to be later than ``day``.
+        """True if a party whose deposit is not known to be later than ``day``.
 
         A party whose deposit date is unknown counts as a party: the registry says so
         as of its provenance date.
@@ -116,7 +122,7 @@ class RegistryEntry:
         return self.names.get(language) or self.names.get(Language.EN) or self.code
 
     def standing(self, instrument: Instrument) -> Standing:
-        """The entry's standing towards ``instrument`` (no standing if none recorded)."""
+        """The standing towards ``instrument`` (``NONE`` if nothing is recorded)."""
         return self.standings.get(instrument, Standing())
 
     @property
@@ -163,7 +169,7 @@ class Registry:
     imports: tuple[ReferenceDataImported, ...] = ()
 
     def entry(self, code: str) -> RegistryEntry:
-        """The entry for ``code`` (ISO 3166 alpha-3); raise ``UnknownParty`` if absent."""
+        """The entry for ``code`` (ISO 3166 alpha-3); ``UnknownParty`` if absent."""
         found = self.entries.get(code.upper())
         if found is None:
             raise UnknownParty(code)
@@ -204,7 +210,7 @@ class Registry:
         return self.entry(code).is_party
 
     def require_reviewer(self, code: str) -> RegistryEntry:
-        """Return the entry if it may review; refuse a signatory or non-party (ToR 57)."""
+        """Return the entry if it may review; refuse anyone else (ToR 57)."""
         entry = self.entry(code)
         if not entry.is_party:
             msg = (
@@ -259,7 +265,9 @@ class Registry:
 
 
 def _with_entry(state: Registry, entry: RegistryEntry, version: int) -> Registry:
-    return attrs.evolve(state, version=version, entries={**state.entries, entry.code: entry})
+    return attrs.evolve(
+        state, version=version, entries={**state.entries, entry.code: entry}
+    )
 
 
 def _with_standing(
@@ -290,7 +298,9 @@ def evolve(state: Registry, event: Event, version: int) -> Registry:  # noqa: C9
                 signed=event.signed,
                 provenance=event.provenance,
             )
-            return _with_standing(state, event.code, event.instrument, standing, version)
+            return _with_standing(
+                state, event.code, event.instrument, standing, version
+            )
         case InstrumentDeposited():
             standing = Standing(
                 status=TreatyStatus.PARTY,
@@ -299,7 +309,9 @@ def evolve(state: Registry, event: Event, version: int) -> Registry:  # noqa: C9
                 action=event.action,
                 provenance=event.provenance,
             )
-            return _with_standing(state, event.code, event.instrument, standing, version)
+            return _with_standing(
+                state, event.code, event.instrument, standing, version
+            )
         case InstrumentStandingCorrected():
             standing = Standing(
                 status=event.status,
@@ -308,7 +320,9 @@ def evolve(state: Registry, event: Event, version: int) -> Registry:  # noqa: C9
                 action=event.action,
                 provenance=event.provenance,
             )
-            return _with_standing(state, event.code, event.instrument, standing, version)
+            return _with_standing(
+                state, event.code, event.instrument, standing, version
+            )
         case RegionalGroupAssigned():
             entry = attrs.evolve(
                 state.entry(event.code),

@@ -35,7 +35,13 @@ from untoc_core.registry.events import (
     StateNamesCorrected,
 )
 from untoc_core.registry.model import LegalTradition, Registry, RegistryEntry, Standing
-from untoc_core.terms import EntityType, Instrument, Language, RegionalGroup, TreatyStatus
+from untoc_core.terms import (
+    EntityType,
+    Instrument,
+    Language,
+    RegionalGroup,
+    TreatyStatus,
+)
 
 T = TypeVar("T")
 
@@ -80,7 +86,9 @@ class ParsedEntry:
 class _Row:
     """Reads cells of one row, collecting problems instead of stopping at the first."""
 
-    def __init__(self, number: int, cells: dict[str, str], problems: list[RowProblem]):
+    def __init__(
+        self, number: int, cells: dict[str, str], problems: list[RowProblem]
+    ) -> None:
         self.number = number
         self.cells = cells
         self.problems = problems
@@ -113,8 +121,13 @@ def parse_registry_csv(text: str, *, source: str) -> list[ParsedEntry]:
     header = reader.fieldnames or []
     missing = [c for c in REQUIRED_COLUMNS if c not in header]
     if missing:
-        problems = [RowProblem(row=1, column=c, reason="required column is missing") for c in missing]
-        raise FileRefused(source, problems)
+        raise FileRefused(
+            source,
+            [
+                RowProblem(row=1, column=c, reason="required column is missing")
+                for c in missing
+            ],
+        )
     problems: list[RowProblem] = []
     entries: list[ParsedEntry] = []
     seen: dict[str, int] = {}
@@ -134,7 +147,9 @@ def parse_registry_csv(text: str, *, source: str) -> list[ParsedEntry]:
         seen[entry.code] = number
         entries.append(entry)
     if not entries and not problems:
-        problems.append(RowProblem(row=2, column="(file)", reason="the file has no rows"))
+        problems.append(
+            RowProblem(row=2, column="(file)", reason="the file has no rows")
+        )
     if problems:
         raise FileRefused(source, problems)
     return entries
@@ -145,7 +160,9 @@ def _parse_row(row: _Row) -> ParsedEntry | None:
     code = row.text("iso3").upper()
     if not _CODE.match(code):
         row.fail("iso3", f"{row.text('iso3')!r} is not a three-letter ISO 3166 code")
-    names = {lang: row.text(f"name_{lang}") for lang in Language if row.text(f"name_{lang}")}
+    names = {
+        lang: row.text(f"name_{lang}") for lang in Language if row.text(f"name_{lang}")
+    }
     if Language.EN not in names:
         row.fail("name_en", "the English name is required")
     m49 = row.parsed("m49", _parse_m49)
@@ -160,7 +177,10 @@ def _parse_row(row: _Row) -> ParsedEntry | None:
     if not row.text("untoc_status"):
         row.fail("untoc_status", "required: party, signatory or non-party")
     for protocol in Instrument.protocols():
-        if standings[protocol].status is TreatyStatus.PARTY and untoc is not TreatyStatus.PARTY:
+        if (
+            standings[protocol].status is TreatyStatus.PARTY
+            and untoc is not TreatyStatus.PARTY
+        ):
             row.fail(
                 _PREFIX[protocol],
                 "a State must be a party to the Convention to be a party to a Protocol "
@@ -177,7 +197,8 @@ def _parse_row(row: _Row) -> ParsedEntry | None:
         regional_group=group,
         regional_group_note=row.text("regional_group_note"),
         legal_traditions=traditions,
-        legal_system_evidence=row.text("legal_system_text_cia") or row.text("legal_system_text"),
+        legal_system_evidence=row.text("legal_system_text_cia")
+        or row.text("legal_system_text"),
         standings=standings,
     )
 
@@ -190,7 +211,9 @@ def _parse_m49(text: str) -> int:
 
 
 def _parse_traditions(row: _Row) -> frozenset[LegalTradition]:
-    column = "legal_traditions" if "legal_traditions" in row.cells else "legal_tags_derived"
+    column = (
+        "legal_traditions" if "legal_traditions" in row.cells else "legal_tags_derived"
+    )
     found: set[LegalTradition] = set()
     for tag in row.text(column).split(";"):
         tag = tag.strip()  # noqa: PLW2901
@@ -200,7 +223,9 @@ def _parse_traditions(row: _Row) -> frozenset[LegalTradition]:
             found.add(LegalTradition(tag))
         except ValueError:
             known = ", ".join(t.value for t in LegalTradition)
-            row.fail(column, f"{tag!r} is not a legal tradition (known: {known}, mixed)")
+            row.fail(
+                column, f"{tag!r} is not a legal tradition (known: {known}, mixed)"
+            )
     return frozenset(found)
 
 
@@ -215,8 +240,12 @@ def _parse_standing(row: _Row, instrument: Instrument) -> Standing:
     action = row.text(f"{p}_action").casefold()
     if action not in _ACTIONS:
         row.fail(f"{p}_action", f"{action!r} is not a treaty action")
-    as_of_column = "untoc_status_asof" if instrument is Instrument.UNTOC else f"{p}_asof"
-    basis_column = "untoc_status_basis" if instrument is Instrument.UNTOC else f"{p}_basis"
+    as_of_column = (
+        "untoc_status_asof" if instrument is Instrument.UNTOC else f"{p}_asof"
+    )
+    basis_column = (
+        "untoc_status_basis" if instrument is Instrument.UNTOC else f"{p}_basis"
+    )
     signed = row.parsed(f"{p}_signature_date", ApproxDate.parse)
     deposited = row.parsed(f"{p}_date", ApproxDate.parse)
     if status is not TreatyStatus.PARTY and deposited is not None:
@@ -258,7 +287,10 @@ def _entry_changes(current: RegistryEntry | None, parsed: ParsedEntry) -> list[E
     if current is None:
         out.append(
             StateEntered(
-                code=code, m49=parsed.m49, entity_type=parsed.entity_type, names=parsed.names
+                code=code,
+                m49=parsed.m49,
+                entity_type=parsed.entity_type,
+                names=parsed.names,
             )
         )
     elif dict(current.names) != parsed.names:
@@ -304,7 +336,10 @@ def _standing_event(
         )
     if wanted.status is TreatyStatus.SIGNATORY and have.status is TreatyStatus.NONE:
         return InstrumentSigned(
-            code=code, instrument=instrument, signed=wanted.signed, provenance=wanted.provenance
+            code=code,
+            instrument=instrument,
+            signed=wanted.signed,
+            provenance=wanted.provenance,
         )
     return InstrumentStandingCorrected(
         code=code,
@@ -352,7 +387,9 @@ def reference_snapshot() -> ReferenceSnapshot:
         name=meta["snapshot"],
         text=folder.joinpath("states.csv").read_text(encoding="utf-8"),
         blocks=tuple(
-            ProvenanceBlock(name=b["name"], as_of=b["as_of"], note=b["note"], stale=b["stale"])
+            ProvenanceBlock(
+                name=b["name"], as_of=b["as_of"], note=b["note"], stale=b["stale"]
+            )
             for b in meta["block"]
         ),
     )

@@ -95,7 +95,9 @@ class Rulebook:
         )
         known = {c.id for c in clusters}
         cycles = tuple(
-            CycleSpec(number=c["number"], years=c["years"], clusters=tuple(c["clusters"]))
+            CycleSpec(
+                number=c["number"], years=c["years"], clusters=tuple(c["clusters"])
+            )
             for c in data.get("cycle", [])
         )
         for cycle in cycles:

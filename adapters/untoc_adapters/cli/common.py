@@ -11,14 +11,14 @@ from typing import Any, NoReturn
 import typer
 from rich.console import Console
 
+from untoc_adapters.bootstrap import open_mechanism
+from untoc_adapters.settings import Settings
 from untoc_core.errors import UntocError
 from untoc_core.mechanism import Mechanism
 from untoc_core.terms import Instrument, RegionalGroup
-from untoc_adapters.bootstrap import open_mechanism
-from untoc_adapters.settings import Settings
 
 console = Console()
-err_console = Console(stderr=True)
+err_console = Console(stderr=True, soft_wrap=True)
 
 GROUP_NAMES = {
     "african": RegionalGroup.AFRICAN,

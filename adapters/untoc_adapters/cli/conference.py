@@ -7,10 +7,12 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from untoc_core.conference import Decision, phase_remaining
 from untoc_adapters.cli.common import console, mechanism, parse_date, print_json
+from untoc_core.conference import Decision, phase_remaining
 
-app = typer.Typer(help="Decisions of the Conference of the Parties.", no_args_is_help=True)
+app = typer.Typer(
+    help="Decisions of the Conference of the Parties.", no_args_is_help=True
+)
 
 JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON document.")]
 
@@ -18,12 +20,18 @@ JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON documen
 @app.command("adopt-default")
 def adopt_default(
     ctx: typer.Context,
-    decision: Annotated[str, typer.Option(help="The decision's symbol, e.g. 'resolution 5/5'.")],
+    decision: Annotated[
+        str, typer.Option(help="The decision's symbol, e.g. 'resolution 5/5'.")
+    ],
     adopted_on: Annotated[str, typer.Option(help="Date of adoption, YYYY-MM-DD.")],
-    starts_on: Annotated[str, typer.Option(help="First day of the first cycle, YYYY-MM-DD.")],
+    starts_on: Annotated[
+        str, typer.Option(help="First day of the first cycle, YYYY-MM-DD.")
+    ],
 ) -> None:
-    """Record annex II's indicative distribution: phase 1 with two five-year cycles (AX2)."""
-    record = Decision(symbol=decision, adopted_on=parse_date(adopted_on, "--adopted-on"))
+    """Record annex II's distribution: phase 1 with two five-year cycles (AX2)."""
+    record = Decision(
+        symbol=decision, adopted_on=parse_date(adopted_on, "--adopted-on")
+    )
     start = parse_date(starts_on, "--starts-on")
     with mechanism(ctx) as mech:
         recorded = mech.establish_default_distribution(decision=record, starts_on=start)
@@ -92,11 +100,13 @@ def phase_status(
     phase: Annotated[int, typer.Argument(help="The phase number.")],
     as_json: JsonOption = False,
 ) -> None:
-    """Say whether a phase is complete, and which articles remain in which party (ToR 45)."""
+    """Say whether a phase is complete and which articles remain where (ToR 45)."""
     with mechanism(ctx) as mech:
         # Completed country reviews arrive with the review lifecycle; until one is
         # recorded, every article of the phase remains in every party.
-        remaining = phase_remaining(mech.conference(), phase, mech.registry(), completed={})
+        remaining = phase_remaining(
+            mech.conference(), phase, mech.registry(), completed={}
+        )
     if as_json:
         print_json(
             {

@@ -8,11 +8,6 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from untoc_core.registry import (
-    GovernmentalExpert,
-    NominateGovernmentalExpert,
-    WithdrawGovernmentalExpert,
-)
 from untoc_adapters.cli.common import (
     console,
     mechanism,
@@ -20,6 +15,11 @@ from untoc_adapters.cli.common import (
     parse_group,
     parse_instrument,
     print_json,
+)
+from untoc_core.registry import (
+    GovernmentalExpert,
+    NominateGovernmentalExpert,
+    WithdrawGovernmentalExpert,
 )
 
 app = typer.Typer(help="The roster of governmental experts.", no_args_is_help=True)
@@ -42,15 +42,25 @@ def expert_json(expert: GovernmentalExpert) -> dict[str, object]:
 @app.command("list")
 def list_experts(
     ctx: typer.Context,
-    party: Annotated[str | None, typer.Option(help="Only this State's experts.")] = None,
+    party: Annotated[
+        str | None, typer.Option(help="Only this State's experts.")
+    ] = None,
     expertise: Annotated[
-        str | None, typer.Option(help="Only experts whose expertise contains this text.")
+        str | None,
+        typer.Option(help="Only experts whose expertise contains this text."),
     ] = None,
     instrument: Annotated[
-        str | None, typer.Option(help="Only experts on this instrument (TIP, SOM, FIREARMS, UNTOC).")
+        str | None,
+        typer.Option(
+            help="Only experts on this instrument (TIP, SOM, FIREARMS, UNTOC)."
+        ),
     ] = None,
-    group: Annotated[str | None, typer.Option(help="Only experts of this regional group.")] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON document.")] = False,
+    group: Annotated[
+        str | None, typer.Option(help="Only experts of this regional group.")
+    ] = None,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print one JSON document.")
+    ] = False,
 ) -> None:
     """Search the roster of governmental experts; the order ranks no one (ToR 3(b))."""
     wanted_instrument = parse_instrument(instrument) if instrument else None
@@ -60,14 +70,19 @@ def list_experts(
         if party:
             registry.entry(party)
         found = registry.experts(
-            party=party, expertise=expertise, instrument=wanted_instrument, group=wanted_group
+            party=party,
+            expertise=expertise,
+            instrument=wanted_instrument,
+            group=wanted_group,
         )
     circulation = registry.last_circulation()
     if as_json:
         print_json(
             {
                 "experts": [expert_json(x) for x in found],
-                "last_circulated_on": circulation.circulated_on if circulation else None,
+                "last_circulated_on": circulation.circulated_on
+                if circulation
+                else None,
             }
         )
         return
@@ -91,21 +106,24 @@ def list_experts(
 
 
 @app.command("nominate")
-def nominate(  # noqa: PLR0913 - one option per field of the roster
+def nominate(
     ctx: typer.Context,
     code: Annotated[str, typer.Argument(help="The nominating State party's code.")],
     name: Annotated[str, typer.Option(help="The expert's name.")],
     background: Annotated[str, typer.Option(help="Professional background.")] = "",
     position: Annotated[str, typer.Option(help="Current position.")] = "",
-    offices: Annotated[str, typer.Option(help="Relevant offices held and activities.")] = "",
+    offices: Annotated[
+        str, typer.Option(help="Relevant offices held and activities.")
+    ] = "",
     expertise: Annotated[
         list[str] | None, typer.Option(help="An area of expertise (repeat for more).")
     ] = None,
     instrument: Annotated[
-        list[str] | None, typer.Option(help="An instrument of expertise (repeat for more).")
+        list[str] | None,
+        typer.Option(help="An instrument of expertise (repeat for more)."),
     ] = None,
 ) -> None:
-    """Nominate a governmental expert; a party has at most 20 (ToR 21). Prints the id."""
+    """Nominate a governmental expert (at most 20 per party, ToR 21); print the id."""
     instruments = frozenset(parse_instrument(i) for i in instrument or [])
     expert_id = str(uuid.uuid4())
     with mechanism(ctx) as mech:
@@ -134,7 +152,9 @@ def withdraw(
     """Withdraw a governmental expert from a State's roster."""
     with mechanism(ctx) as mech:
         mech.withdraw_expert(
-            WithdrawGovernmentalExpert(code=code.upper(), expert_id=expert_id, reason=reason)
+            WithdrawGovernmentalExpert(
+                code=code.upper(), expert_id=expert_id, reason=reason
+            )
         )
     console.print(f"Expert {expert_id} withdrawn.")
 
@@ -143,7 +163,8 @@ def withdraw(
 def circulate(
     ctx: typer.Context,
     on: Annotated[
-        str | None, typer.Option(help="Date of circulation, YYYY-MM-DD (default: today).")
+        str | None,
+        typer.Option(help="Date of circulation, YYYY-MM-DD (default: today)."),
     ] = None,
 ) -> None:
     """Record that the secretariat circulated the list of experts (ToR 21)."""

@@ -50,7 +50,12 @@ def callback(
     ] = None,
     _version: Annotated[
         bool,
-        typer.Option("--version", callback=_show_version, is_eager=True, help="Print the version."),
+        typer.Option(
+            "--version",
+            callback=_show_version,
+            is_eager=True,
+            help="Print the version.",
+        ),
     ] = False,
 ) -> None:
     """Resolve the settings every command uses."""
@@ -78,7 +83,8 @@ def demo(ctx: typer.Context) -> None:
         result = mech.load_reference_snapshot()
         registry = mech.registry()
     console.print(
-        f"[bold]untoc demo[/] - store: {settings.store}, data folder: {settings.data_dir}"
+        f"[bold]untoc demo[/] - store: {settings.store}, "
+        f"data folder: {settings.data_dir}"
     )
     console.print(
         f"Registry loaded: {result.rows} entries, {result.changes} changes recorded "

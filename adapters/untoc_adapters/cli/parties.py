@@ -8,17 +8,19 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from untoc_core.errors import InvalidInput
-from untoc_core.registry import AppointFocalPoint, RegistryEntry
-from untoc_core.terms import Instrument, Language, TreatyStatus
 from untoc_adapters.cli.common import (
     console,
     mechanism,
     parse_group,
     print_json,
 )
+from untoc_core.errors import InvalidInput
+from untoc_core.registry import AppointFocalPoint, RegistryEntry
+from untoc_core.terms import Instrument, Language, TreatyStatus
 
-app = typer.Typer(help="The registry of States parties and signatories.", no_args_is_help=True)
+app = typer.Typer(
+    help="The registry of States parties and signatories.", no_args_is_help=True
+)
 
 JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON document.")]
 
@@ -62,14 +64,18 @@ def list_parties(
     ctx: typer.Context,
     as_json: JsonOption = False,
     group: Annotated[
-        str | None, typer.Option(help="Only this regional group (african, asia-pacific, "
-        "eastern-european, grulac, weog).")
+        str | None,
+        typer.Option(
+            help="Only this regional group (african, asia-pacific, "
+            "eastern-european, grulac, weog)."
+        ),
     ] = None,
     status: Annotated[
-        str | None, typer.Option(help="Only this Convention status: party, signatory, none.")
+        str | None,
+        typer.Option(help="Only this Convention status: party, signatory, none."),
     ] = None,
 ) -> None:
-    """Print the registry: every State with its group and standing towards each instrument."""
+    """Print the registry: each State, its group and its standing per instrument."""
     wanted_group = parse_group(group)
     if status is not None and status not in {s.value for s in TreatyStatus}:
         msg = f"{status!r} is not a status; use party, signatory or none"
@@ -83,9 +89,16 @@ def list_parties(
         and (status is None or e.convention_status.value == status)
     ]
     if as_json:
-        print_json({"registry_version": registry.version, "entries": [entry_json(e) for e in entries]})
+        print_json(
+            {
+                "registry_version": registry.version,
+                "entries": [entry_json(e) for e in entries],
+            }
+        )
         return
-    table = Table(title=f"Registry (version {registry.version}): {len(entries)} entries")
+    table = Table(
+        title=f"Registry (version {registry.version}): {len(entries)} entries"
+    )
     for column in ("Code", "Name", "Regional group", "UNTOC", "TIP", "SOM", "FIREARMS"):
         table.add_column(column)
     for e in entries:
@@ -115,7 +128,9 @@ def show(
         console.print(f"  name [{lang.value}]: {entry.names.get(lang, '(unknown)')}")
     group = entry.regional_group.value if entry.regional_group else "no regional group"
     console.print(f"  regional group: {group} {entry.regional_group_note}".rstrip())
-    traditions = ", ".join(sorted(t.value for t in entry.legal_traditions)) or "not recorded"
+    traditions = (
+        ", ".join(sorted(t.value for t in entry.legal_traditions)) or "not recorded"
+    )
     console.print(f"  legal traditions: {traditions}")
     for i in Instrument:
         s = entry.standing(i)
@@ -126,7 +141,9 @@ def show(
             + (f" (as of {s.provenance.as_of})" if s.provenance.as_of else "")
         )
     fp = entry.focal_point
-    console.print(f"  focal point: {fp.name} <{fp.email}>" if fp else "  focal point: none")
+    console.print(
+        f"  focal point: {fp.name} <{fp.email}>" if fp else "  focal point: none"
+    )
     console.print(f"  governmental experts: {len(entry.experts)}")
 
 
@@ -136,7 +153,7 @@ def import_file(
     file: Annotated[Path, typer.Argument(help="A registry CSV file (see the docs).")],
     as_json: JsonOption = False,
 ) -> None:
-    """Import a registry CSV; a bad row refuses the whole file and nothing is recorded."""
+    """Import a registry CSV; one bad row refuses the file and nothing is recorded."""
     with mechanism(ctx) as mech:
         try:
             text = file.read_text(encoding="utf-8")
@@ -145,7 +162,13 @@ def import_file(
             raise InvalidInput(msg) from exc
         result = mech.import_registry(text, source=str(file))
     if as_json:
-        print_json({"rows": result.rows, "changes": result.changes, "registry_version": result.registry_version})
+        print_json(
+            {
+                "rows": result.rows,
+                "changes": result.changes,
+                "registry_version": result.registry_version,
+            }
+        )
         return
     console.print(
         f"{file}: {result.rows} rows, {result.changes} changes recorded "
@@ -159,11 +182,15 @@ def appoint_focal_point(
     code: Annotated[str, typer.Argument(help="The State's code.")],
     name: Annotated[str, typer.Option(help="The focal point's name.")],
     email: Annotated[str, typer.Option(help="The focal point's e-mail address.")],
-    expertise: Annotated[str, typer.Option(help="Substantive expertise (ToR 17).")] = "",
+    expertise: Annotated[
+        str, typer.Option(help="Substantive expertise (ToR 17).")
+    ] = "",
 ) -> None:
     """Record the focal point a State appointed (ToR 17)."""
     with mechanism(ctx) as mech:
         mech.appoint_focal_point(
-            AppointFocalPoint(code=code.upper(), name=name, email=email, expertise=expertise)
+            AppointFocalPoint(
+                code=code.upper(), name=name, email=email, expertise=expertise
+            )
         )
     console.print(f"Focal point of {code.upper()} recorded: {name}")

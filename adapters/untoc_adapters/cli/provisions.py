@@ -1,4 +1,4 @@
-"""``untoc provisions``: the catalogue of provisions and the scenarios that test them."""
+"""``untoc provisions``: the provisions and the scenarios that test them."""
 
 from __future__ import annotations
 
@@ -8,11 +8,13 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from untoc_core.rules.provisions import provisions
 from untoc_adapters.cli.common import console, fail, print_json, refusals
 from untoc_adapters.coverage import coverage, scan_features
+from untoc_core.rules.provisions import provisions
 
-app = typer.Typer(help="Provisions of resolution 5/5 and their scenarios.", no_args_is_help=True)
+app = typer.Typer(
+    help="Provisions of resolution 5/5 and their scenarios.", no_args_is_help=True
+)
 
 
 @app.command("coverage")
@@ -20,9 +22,12 @@ def show_coverage(
     features: Annotated[
         Path, typer.Option(help="The folder of .feature files.")
     ] = Path("features"),
-    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON document.")] = False,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print one JSON document.")
+    ] = False,
     strict: Annotated[
-        bool, typer.Option(help="Exit 1 if a provision is uncovered or a tag is unknown.")
+        bool,
+        typer.Option(help="Exit 1 if a provision is uncovered or a tag is unknown."),
     ] = False,
 ) -> None:
     """For every provision that needs one, list the scenarios tagged with its id."""
@@ -40,13 +45,19 @@ def show_coverage(
             if not p.needs_scenario:
                 continue
             found = result.covered.get(pid, ())
-            label = "\n".join(s.label for s in found) if found else "[red]not yet covered[/]"
+            label = (
+                "\n".join(s.label for s in found)
+                if found
+                else "[red]not yet covered[/]"
+            )
             table.add_row(pid, p.kind.value, label)
         console.print(table)
         required = len(result.covered) + len(result.uncovered)
         console.print(f"{len(result.covered)}/{required} provisions covered.")
         for tag, scenarios in result.unknown_tags.items():
-            console.print(f"[red]unknown provision tag @{tag}[/] on {scenarios[0].label}")
+            console.print(
+                f"[red]unknown provision tag @{tag}[/] on {scenarios[0].label}"
+            )
     if strict and (result.uncovered or result.unknown_tags):
         fail(
             f"{len(result.uncovered)} provisions uncovered, "

@@ -6,10 +6,9 @@ import re
 
 from rich.table import Table
 
+from untoc_adapters.cli.common import console
 from untoc_core.registry import Registry, reference_snapshot
 from untoc_core.terms import Instrument, RegionalGroup, TreatyStatus
-from untoc_adapters.cli.common import console
-
 
 _DATE = re.compile(r"\d{4}(?:-\d{2}){0,2}")
 
@@ -68,11 +67,13 @@ def print_registry_summary(registry: Registry) -> None:
         )
         if dates:
             console.print(
-                f"  {instrument.value} standings as of {dates[0]} (base) to {dates[-1]} "
-                "(latest update)"
+                f"  {instrument.value} standings as of {dates[0]} (base) "
+                f"to {dates[-1]} (latest update)"
             )
     for block in snapshot.blocks:
         flag = "[yellow]STALE[/] " if block.stale else ""
         console.print(f"  {flag}{block.name}: as of {block.as_of}")
     for block in snapshot.stale_blocks:
-        console.print(f"[yellow]Warning - {block.name}:[/] {' '.join(block.note.split())}")
+        console.print(
+            f"[yellow]Warning - {block.name}:[/] {' '.join(block.note.split())}"
+        )

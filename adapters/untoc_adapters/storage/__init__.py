@@ -1,4 +1,4 @@
-"""Event stores on eventsourcing's recorders: ``memory``, ``sqlite`` and ``postgres``."""
+"""Event stores on eventsourcing's recorders: ``memory``, ``sqlite``, ``postgres``."""
 
 from __future__ import annotations
 

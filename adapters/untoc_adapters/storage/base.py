@@ -1,5 +1,4 @@
-"""An EventStore over any eventsourcing application recorder that can list a stream
-with its notification ids."""
+"""An EventStore over an eventsourcing recorder that lists streams with positions."""
 
 from __future__ import annotations
 
@@ -15,9 +14,9 @@ from eventsourcing.persistence import (
     StoredEvent,
 )
 
+from untoc_adapters.storage.mapper import AttrsMapper
 from untoc_core.errors import ConcurrencyConflict, InvalidInput, StoreError
 from untoc_core.ports import NewEvents, Recorded
-from untoc_adapters.storage.mapper import AttrsMapper
 
 T = TypeVar("T")
 
@@ -99,7 +98,9 @@ class RecorderEventStore:
                 batches[0],
             )
             raise ConcurrencyConflict(
-                conflicted.stream, conflicted.expected_version, self._head(conflicted.stream)
+                conflicted.stream,
+                conflicted.expected_version,
+                self._head(conflicted.stream),
             ) from None
         except PersistenceError as exc:
             msg = f"the event store failed; nothing was written: {exc}"

@@ -42,22 +42,26 @@ class RowLocation:
 class RowSealer(Protocol):
     """Turns a row body into stored bytes and back, bound to the row's location."""
 
-    format: int
-    """The format tag this sealer writes as the first byte of ``state``."""
+    @property
+    def format(self) -> int:
+        """The format tag this sealer writes as the first byte of ``state``."""
+        ...
 
     def seal(self, body: bytes, location: RowLocation) -> bytes:
         """Return the bytes to store after the format tag."""
         ...
 
     def open(self, sealed: bytes, location: RowLocation) -> bytes:
-        """Return the body; raise ``StoreError`` if it does not belong at ``location``."""
+        """Return the body; ``StoreError`` if it does not belong at ``location``."""
         ...
 
 
 @attrs.frozen
 class PlainRows:
-    """Stores the JSON body as it is (format tag 0). Confidential content is sealed
-    inside events by the key service, never here."""
+    """Stores the JSON body as it is (format tag 0).
+
+    Confidential content is sealed inside events by the key service, not here.
+    """
 
     format: int = 0
 
@@ -78,16 +82,34 @@ class AttrsMapper:
     sealer: RowSealer = PlainRows()
 
     def to_row(
-        self, stream: str, version: int, event: Event, *, recorded_at: dt.datetime, actor: str
+        self,
+        stream: str,
+        version: int,
+        event: Event,
+        *,
+        recorded_at: dt.datetime,
+        actor: str,
     ) -> StoredEvent:
         """Encode one event for ``stream`` at ``version``."""
         type_name, type_version, payload = self.catalogue.encode(event)
-        document = {"v": type_version, "at": recorded_at.isoformat(), "by": actor, "data": payload}
-        body = json.dumps(document, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+        document = {
+            "v": type_version,
+            "at": recorded_at.isoformat(),
+            "by": actor,
+            "data": payload,
+        }
+        body = json.dumps(
+            document, ensure_ascii=False, separators=(",", ":"), sort_keys=True
+        )
         location = RowLocation(stream=stream, version=version, type_name=type_name)
-        state = bytes([self.sealer.format]) + self.sealer.seal(body.encode("utf-8"), location)
+        state = bytes([self.sealer.format]) + self.sealer.seal(
+            body.encode("utf-8"), location
+        )
         return StoredEvent(
-            originator_id=stream, originator_version=version, topic=type_name, state=state
+            originator_id=stream,
+            originator_version=version,
+            topic=type_name,
+            state=state,
         )
 
     def to_recorded(self, row: StoredEvent, position: int) -> Recorded:
@@ -106,10 +128,12 @@ class AttrsMapper:
             raise StoreError(msg)
         try:
             document: dict[str, Any] = json.loads(self.sealer.open(state[1:], location))
-            event = self.catalogue.decode(row.topic, int(document["v"]), document["data"])
+            event = self.catalogue.decode(
+                row.topic, int(document["v"]), document["data"]
+            )
             recorded_at = dt.datetime.fromisoformat(document["at"])
             actor = str(document["by"])
-        except (ValueError, KeyError, TypeError) as exc:
+        except (ValueError, KeyError, TypeError, StoreError) as exc:
             msg = f"row {stream}@{row.originator_version} cannot be read: {exc}"
             raise StoreError(msg) from exc
         return Recorded(

@@ -7,10 +7,10 @@ from collections.abc import Sequence
 from eventsourcing.persistence import Notification
 from eventsourcing.popo import POPOApplicationRecorder
 
-from untoc_core.catalogue import EVENTS
 from untoc_adapters.settings import Settings
 from untoc_adapters.storage.base import RecorderEventStore
 from untoc_adapters.storage.mapper import AttrsMapper
+from untoc_core.catalogue import EVENTS
 
 
 class MemoryStreamRecorder(POPOApplicationRecorder):
@@ -24,7 +24,9 @@ class MemoryStreamRecorder(POPOApplicationRecorder):
             index = self._stored_events_index.get(stream, {})
             out = []
             for version in sorted(index):
-                if (gt is not None and version <= gt) or (lte is not None and version > lte):
+                if (gt is not None and version <= gt) or (
+                    lte is not None and version > lte
+                ):
                     continue
                 row = self._stored_events[index[version]]
                 out.append(

@@ -12,11 +12,11 @@ from collections.abc import Sequence
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from untoc_core.catalogue import EVENTS
-from untoc_core.errors import ConfigurationError
 from untoc_adapters.settings import Settings
 from untoc_adapters.storage.base import RecorderEventStore
 from untoc_adapters.storage.mapper import AttrsMapper
+from untoc_core.catalogue import EVENTS
+from untoc_core.errors import ConfigurationError
 
 try:
     from eventsourcing.persistence import Notification
@@ -41,7 +41,8 @@ class PostgresStreamRecorder(PostgresApplicationRecorder):
             "SELECT notification_id, originator_id, originator_version, topic, state "
             "FROM {schema}.{table} WHERE originator_id = %s"
         ).format(
-            schema=Identifier(self.datastore.schema), table=Identifier(self.events_table_name)
+            schema=Identifier(self.datastore.schema),
+            table=Identifier(self.events_table_name),
         )
         params: list[Any] = [stream]
         if gt is not None:
@@ -70,7 +71,8 @@ class PostgresStreamRecorder(PostgresApplicationRecorder):
             "SELECT MAX(originator_version) AS v FROM {schema}.{table} "
             "WHERE originator_id = %s"
         ).format(
-            schema=Identifier(self.datastore.schema), table=Identifier(self.events_table_name)
+            schema=Identifier(self.datastore.schema),
+            table=Identifier(self.events_table_name),
         )
         with self.datastore.get_connection() as conn, conn.cursor() as curs:
             curs.execute(statement, [stream])
@@ -81,7 +83,7 @@ class PostgresStreamRecorder(PostgresApplicationRecorder):
 def open_postgres_store(settings: Settings) -> RecorderEventStore:
     """Connect to the PostgreSQL database named by ``settings.store_url``."""
     if _MISSING is not None:
-        msg = "the postgres store needs the 'postgres' extra: pip install 'untoc[postgres]'"
+        msg = "the postgres store needs the 'postgres' extra: untoc[postgres]"
         raise ConfigurationError(msg) from _MISSING
     if not settings.store_url:
         msg = "the postgres store needs UNTOC_STORE_URL (postgresql://user@host/dbname)"

@@ -14,10 +14,10 @@ from typing import Any
 from eventsourcing.persistence import Notification
 from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteDatastore
 
-from untoc_core.catalogue import EVENTS
 from untoc_adapters.settings import Settings
 from untoc_adapters.storage.base import RecorderEventStore
 from untoc_adapters.storage.mapper import AttrsMapper
+from untoc_core.catalogue import EVENTS
 
 
 class SQLiteStreamRecorder(SQLiteApplicationRecorder):
@@ -27,8 +27,9 @@ class SQLiteStreamRecorder(SQLiteApplicationRecorder):
         self, stream: str, *, gt: int | None = None, lte: int | None = None
     ) -> Sequence[Notification]:
         """Rows of ``stream`` in version order with their rowids."""
+        # The table name is ours; values are passed as parameters.
         statement = (
-            "SELECT rowid, originator_id, originator_version, topic, state "
+            "SELECT rowid, originator_id, originator_version, topic, state "  # noqa: S608
             f"FROM {self.events_table_name} WHERE originator_id=? "
         )
         params: list[Any] = [stream]
@@ -55,7 +56,7 @@ class SQLiteStreamRecorder(SQLiteApplicationRecorder):
     def head_version(self, stream: str) -> int:
         """The version of the stream's last row, or 0."""
         statement = (
-            f"SELECT MAX(originator_version) AS v FROM {self.events_table_name} "
+            f"SELECT MAX(originator_version) AS v FROM {self.events_table_name} "  # noqa: S608
             "WHERE originator_id=?"
         )
         with self.datastore.transaction(commit=False) as c:
