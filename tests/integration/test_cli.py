@@ -200,3 +200,42 @@ def test_version_is_printed(tmp_path: Path) -> None:
     code, out, _ = untoc(tmp_path, "--version")
     assert code == 0
     assert out.startswith("untoc ")
+
+
+def test_conference_decisions_are_recorded_one_by_one(tmp_path: Path) -> None:
+    untoc(tmp_path, "init")
+    decided = ("--decision", "decision 11/1", "--adopted-on", "2022-10-21")
+    steps = [
+        ("define-cluster", "mla", "--title", "Mutual legal assistance",
+         "--article", "UNTOC 18", "--article", "UNTOC 19"),
+        ("establish-phase", "1", "--title", "First phase"),
+        ("establish-cycle", "1", "--phase", "1", "--starts-on", "2023-01-01",
+         "--years", "2", "--cluster", "mla",
+         "--parties-per-year", "90", "--parties-per-year", "103"),
+        ("grant-exception", "--kind", "early_cycle", "--cycle", "1",
+         "--reason", "pandemic delays"),
+        ("record-decision", "--subject", "funding", "--text", "Extra meetings funded"),
+    ]  # fmt: skip
+    for step in steps:
+        code, _, err = untoc(tmp_path, "conference", *step, *decided)
+        assert code == 0, err
+    code, out, _ = untoc(tmp_path, "conference", "show", "--json")
+    shown = json.loads(out)
+    assert shown["cycles"][0]["articles"] == ["UNTOC 18", "UNTOC 19"]
+    assert shown["cycles"][0]["parties_per_year"] == [90, 103]
+    assert shown["exceptions"] == [
+        {"kind": "early_cycle", "cycle": 1, "reason": "pandemic delays"}
+    ]
+
+
+def test_a_cluster_naming_a_missing_article_is_refused_citing_res_8d(
+    tmp_path: Path,
+) -> None:
+    code, _, err = untoc(
+        tmp_path, "conference", "define-cluster", "x", "--title", "X",
+        "--article", "TIP 99", "--decision", "d", "--adopted-on", "2022-10-21",
+    )  # fmt: skip
+    assert code == 1
+    assert "[RES-8d] no such article: TIP 99" in err
+    code, out, _ = untoc(tmp_path, "conference", "show", "--json")
+    assert json.loads(out)["clusters"] == {}
