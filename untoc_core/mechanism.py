@@ -35,7 +35,12 @@ class ImportResult:
     changes: int
     """Events recorded, besides the one recording the import itself (0: nothing new)."""
     rows: int
+    """Rows read from the file (0 when a snapshot was already imported)."""
     registry_version: int
+
+
+def _sha256(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 class Mechanism:
@@ -79,8 +84,7 @@ class Mechanism:
         """
         entries = reg.parse_registry_csv(text, source=source)
         state = self.registry()
-        sha = hashlib.sha256(text.encode("utf-8")).hexdigest()
-        events = reg.plan_import(state, entries, source=source, sha256=sha)
+        events = reg.plan_import(state, entries, source=source, sha256=_sha256(text))
         if len(events) == 1:  # only the import marker: the file brings nothing new
             return ImportResult(
                 changes=0, rows=len(entries), registry_version=state.version
@@ -93,8 +97,15 @@ class Mechanism:
         )
 
     def load_reference_snapshot(self, *, actor: str = SECRETARIAT) -> ImportResult:
-        """Import the reference snapshot shipped with the package (idempotent)."""
+        """Import the reference snapshot shipped with the package, once.
+
+        If this very snapshot was imported before, nothing is recorded: corrections
+        imported since then are kept, not overwritten by the older snapshot.
+        """
         snapshot = reg.reference_snapshot()
+        state = self.registry()
+        if any(i.sha256 == _sha256(snapshot.text) for i in state.imports):
+            return ImportResult(changes=0, rows=0, registry_version=state.version)
         return self.import_registry(snapshot.text, source=snapshot.name, actor=actor)
 
     def appoint_focal_point(

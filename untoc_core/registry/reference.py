@@ -69,9 +69,14 @@ _MIXED = "mixed"
 
 @attrs.frozen(kw_only=True)
 class ParsedEntry:
-    """One checked row of a registry file: what the registry should say of a State."""
+    """One checked row of a registry file: what the registry should say of a State.
+
+    Only the facts whose columns the file has are meant: ``columns`` lists them, and
+    an import leaves every other fact of an existing entry as it is.
+    """
 
     row: int
+    columns: frozenset[str]
     code: str
     m49: int | None
     entity_type: EntityType
@@ -190,6 +195,7 @@ def _parse_row(row: _Row) -> ParsedEntry | None:
         return None
     return ParsedEntry(
         row=row.number,
+        columns=frozenset(c for c in row.cells if c),
         code=code,
         m49=m49,
         entity_type=entity_type,
@@ -230,35 +236,31 @@ def _parse_traditions(row: _Row) -> frozenset[LegalTradition]:
 
 
 def _parse_standing(row: _Row, instrument: Instrument) -> Standing:
-    p = _PREFIX[instrument]
-    status_column = "untoc_status" if instrument is Instrument.UNTOC else p
-    raw = row.text(status_column).casefold()
+    col = _standing_columns(instrument)
+    raw = row.text(col["status"]).casefold()
     statuses = {"party": TreatyStatus.PARTY, "signatory": TreatyStatus.SIGNATORY}
     status = statuses.get(raw, TreatyStatus.NONE)
     if raw not in {"", "non-party", "none", *statuses}:
-        row.fail(status_column, f"{raw!r} is not one of party, signatory, non-party")
-    action = row.text(f"{p}_action").casefold()
+        row.fail(col["status"], f"{raw!r} is not one of party, signatory, non-party")
+    action = row.text(col["action"]).casefold()
     if action not in _ACTIONS:
-        row.fail(f"{p}_action", f"{action!r} is not a treaty action")
-    as_of_column = (
-        "untoc_status_asof" if instrument is Instrument.UNTOC else f"{p}_asof"
-    )
-    basis_column = (
-        "untoc_status_basis" if instrument is Instrument.UNTOC else f"{p}_basis"
-    )
-    signed = row.parsed(f"{p}_signature_date", ApproxDate.parse)
-    deposited = row.parsed(f"{p}_date", ApproxDate.parse)
-    if status is not TreatyStatus.PARTY and deposited is not None:
-        row.fail(f"{p}_date", "a deposit date is given but the status is not 'party'")
+        row.fail(col["action"], f"{action!r} is not a treaty action")
+    signed = row.parsed(col["signed"], ApproxDate.parse)
+    deposited = row.parsed(col["deposited"], ApproxDate.parse)
+    party = status is TreatyStatus.PARTY
+    if not party and deposited is not None:
+        row.fail(
+            col["deposited"], "a deposit date is given but the status is not 'party'"
+        )
     return Standing(
         status=status,
         signed=signed,
-        deposited=deposited if status is TreatyStatus.PARTY else None,
-        action=action if status is TreatyStatus.PARTY else "",
+        deposited=deposited if party else None,
+        action=action if party else "",
         provenance=Provenance(
-            as_of=row.text(as_of_column),
-            basis=row.text(basis_column),
-            source=row.text(f"{p}_source"),
+            as_of=row.text(col["as_of"]),
+            basis=row.text(col["basis"]),
+            source=row.text(col["source"]),
         ),
     )
 
@@ -268,8 +270,11 @@ def plan_import(
 ) -> tuple[Event, ...]:
     """Return the events that bring the registry in line with a parsed file.
 
-    Only differences are recorded; an entry absent from the file is left as it is.
-    The first event, :class:`ReferenceDataImported`, records the file itself.
+    Only differences are recorded. An entry absent from the file is left as it is,
+    and so is every fact of an entry whose column the file lacks (a file with only
+    ``iso3``, ``name_en``, ``untoc_status`` and ``tip`` changes names, Convention and
+    TIP standings, nothing else). The first event, :class:`ReferenceDataImported`,
+    records the file itself.
     """
     changes: list[Event] = []
     for parsed in entries:
@@ -279,6 +284,21 @@ def plan_import(
         source=source, sha256=sha256, rows=len(entries), changes=len(changes)
     )
     return (marker, *changes)
+
+
+def _has(parsed: ParsedEntry, *columns: str) -> bool:
+    return any(c in parsed.columns for c in columns)
+
+
+def _merged_names(current: RegistryEntry, parsed: ParsedEntry) -> dict[Language, str]:
+    """The entry's names with those the file has columns for replaced."""
+    names = dict(current.names)
+    for lang in Language:
+        if _has(parsed, f"name_{lang}"):
+            names.pop(lang, None)
+            if lang in parsed.names:
+                names[lang] = parsed.names[lang]
+    return names
 
 
 def _entry_changes(current: RegistryEntry | None, parsed: ParsedEntry) -> list[Event]:
@@ -293,20 +313,27 @@ def _entry_changes(current: RegistryEntry | None, parsed: ParsedEntry) -> list[E
                 names=parsed.names,
             )
         )
-    elif dict(current.names) != parsed.names:
-        out.append(StateNamesCorrected(code=code, names=parsed.names))
-    if current is None or (current.regional_group, current.regional_group_note) != (
-        parsed.regional_group,
-        parsed.regional_group_note,
+    else:
+        names = _merged_names(current, parsed)
+        if dict(current.names) != names:
+            out.append(StateNamesCorrected(code=code, names=names))
+    if (current is None or _has(parsed, "un_regional_group")) and (
+        current is None
+        or (current.regional_group, current.regional_group_note)
+        != (parsed.regional_group, parsed.regional_group_note)
     ):
         out.append(
             RegionalGroupAssigned(
                 code=code, group=parsed.regional_group, note=parsed.regional_group_note
             )
         )
-    if current is None or (current.legal_traditions, current.legal_system_evidence) != (
-        parsed.legal_traditions,
-        parsed.legal_system_evidence,
+    traditions_given = _has(
+        parsed, "legal_traditions", "legal_tags_derived", "legal_system_text_cia"
+    )
+    if (current is None or traditions_given) and (
+        current is None
+        or (current.legal_traditions, current.legal_system_evidence)
+        != (parsed.legal_traditions, parsed.legal_system_evidence)
     ):
         out.append(
             LegalTraditionsRecorded(
@@ -315,11 +342,55 @@ def _entry_changes(current: RegistryEntry | None, parsed: ParsedEntry) -> list[E
                 evidence=parsed.legal_system_evidence,
             )
         )
-    for instrument, wanted in parsed.standings.items():
+    for instrument, given in parsed.standings.items():
         have = current.standing(instrument) if current else Standing()
+        wanted = (
+            given
+            if current is None
+            else _merged_standing(instrument, have, given, parsed.columns)
+        )
         if have != wanted:
             out.append(_standing_event(code, instrument, have, wanted))
     return out
+
+
+def _standing_columns(instrument: Instrument) -> dict[str, str]:
+    """Column of each fact of a standing towards ``instrument``."""
+    p = _PREFIX[instrument]
+    untoc = instrument is Instrument.UNTOC
+    return {
+        "status": "untoc_status" if untoc else p,
+        "signed": f"{p}_signature_date",
+        "deposited": f"{p}_date",
+        "action": f"{p}_action",
+        "as_of": "untoc_status_asof" if untoc else f"{p}_asof",
+        "basis": "untoc_status_basis" if untoc else f"{p}_basis",
+        "source": f"{p}_source",
+    }
+
+
+def _merged_standing(
+    instrument: Instrument, have: Standing, given: Standing, present: frozenset[str]
+) -> Standing:
+    """``have`` with the facts the file has columns for taken from ``given``."""
+    columns = _standing_columns(instrument)
+
+    def pick(fact: str, new: T, old: T) -> T:
+        return new if columns[fact] in present else old
+
+    status = pick("status", given.status, have.status)
+    party = status is TreatyStatus.PARTY
+    return Standing(
+        status=status,
+        signed=pick("signed", given.signed, have.signed),
+        deposited=pick("deposited", given.deposited, have.deposited) if party else None,
+        action=pick("action", given.action, have.action) if party else "",
+        provenance=Provenance(
+            as_of=pick("as_of", given.provenance.as_of, have.provenance.as_of),
+            basis=pick("basis", given.provenance.basis, have.provenance.basis),
+            source=pick("source", given.provenance.source, have.provenance.source),
+        ),
+    )
 
 
 def _standing_event(

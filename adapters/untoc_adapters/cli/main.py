@@ -87,8 +87,8 @@ def demo(ctx: typer.Context) -> None:
         f"data folder: {settings.data_dir}"
     )
     console.print(
-        f"Registry loaded: {result.rows} entries, {result.changes} changes recorded "
-        f"now, registry version {registry.version}."
+        f"Registry: {len(registry.entries)} entries, {result.changes} changes "
+        f"recorded now, registry version {registry.version}."
     )
     print_registry_summary(registry)
 

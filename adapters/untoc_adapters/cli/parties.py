@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from untoc_adapters.cli.common import (
@@ -123,9 +124,12 @@ def show(
     if as_json:
         print_json(entry_json(entry))
         return
-    console.print(f"[bold]{entry.name()}[/] ({entry.code}), {entry.entity_type.value}")
+    console.print(
+        f"[bold]{escape(entry.name())}[/] ({entry.code}), {entry.entity_type.value}"
+    )
     for lang in Language:
-        console.print(f"  name [{lang.value}]: {entry.names.get(lang, '(unknown)')}")
+        name = entry.names.get(lang, "(unknown)")
+        console.print(f"  name \\[{lang.value}]: {escape(name)}")
     group = entry.regional_group.value if entry.regional_group else "no regional group"
     console.print(f"  regional group: {group} {entry.regional_group_note}".rstrip())
     traditions = (
