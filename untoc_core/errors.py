@@ -62,6 +62,22 @@ class InvalidInput(UntocError):
     """Input that is malformed, as opposed to well-formed input that a rule refuses."""
 
 
+class NotInMechanism(InvalidInput):
+    """A State neither party to nor signatory of the Convention is not reviewed."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__(
+            f"{name} is neither a party to nor a signatory of the Convention and takes "
+            "no part in the review mechanism"
+        )
+
+
+class CycleOverlapRefused(DomainError):
+    """A cycle would start before the previous one ends, with no exception (ToR 13)."""
+
+    provision = "ToR-13a"
+
+
 class UnknownParty(InvalidInput):
     """No State with that code is in the registry."""
 

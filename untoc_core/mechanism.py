@@ -71,6 +71,11 @@ class Mechanism:
         records = self.store.read_stream(CONFERENCE_STREAM)
         return conf.replay((r.version, r.event) for r in records)
 
+    def parties_at_start(self, cycle: int) -> list[reg.RegistryEntry]:
+        """The States parties at the start of a cycle: all to be reviewed (ToR 12)."""
+        starts_on = self.conference().cycle(cycle).starts_on
+        return self.registry().parties(on=starts_on)
+
     # -- registry ------------------------------------------------------------------
 
     def import_registry(

@@ -19,6 +19,7 @@ from untoc_core.conference.model import Conference
 from untoc_core.dates import Period
 from untoc_core.errors import (
     ConferenceDecisionRefused,
+    CycleOverlapRefused,
     InvalidInput,
     ThematicScopeRefused,
 )
@@ -128,7 +129,15 @@ def _establish_phase(state: Conference, command: EstablishPhase) -> Event:
 
 
 def _grant_exception(state: Conference, command: GrantException) -> Event:
-    state.cycle(command.cycle)
+    # An early cycle is allowed before it is established, so an exception may
+    # concern an established cycle or the next one.
+    upcoming = max(state.cycles, default=0) + 1
+    if command.cycle not in state.cycles and command.cycle != upcoming:
+        msg = (
+            f"the Conference has not established cycle {command.cycle}, and the next "
+            f"cycle is {upcoming}"
+        )
+        raise InvalidInput(msg)
     if not command.reason.strip():
         msg = "an exception needs the reason the Conference gave"
         raise InvalidInput(msg)
@@ -200,6 +209,17 @@ def _establish_cycle(state: Conference, command: EstablishCycle) -> Event:
     if previous is not None and command.starts_on <= previous.starts_on:
         msg = f"cycle {command.cycle} must start after cycle {previous.number} starts"
         raise ConferenceDecisionRefused(msg)
+    if (
+        previous is not None
+        and command.starts_on <= previous.ends_on
+        and not state.has_exception(ExceptionKind.EARLY_CYCLE, command.cycle)
+    ):
+        msg = (
+            f"cycle {command.cycle} would start on {command.starts_on}, before cycle "
+            f"{previous.number} ends on {previous.ends_on}; only the Conference's "
+            "exception for an early cycle allows that"
+        )
+        raise CycleOverlapRefused(msg)
     return CycleEstablished(
         phase=command.phase,
         cycle=command.cycle,

@@ -161,7 +161,9 @@ def phase_remaining(
 
     A phase is finalised when every article of its scope has been reviewed in every
     State party: the Convention's articles in all parties, and a Protocol's articles
-    in the parties to that Protocol.
+    in the parties to that Protocol. The parties counted are those at the start of
+    the phase's last cycle (ToR 13 reviews the parties "at the start of a review
+    cycle"); a State that joins later is reviewed in the next phase.
 
     Args:
         conference: The recorded decisions.
@@ -178,8 +180,12 @@ def phase_remaining(
         raise InvalidInput(msg)
     scope = conference.phase_scope(phase)
     phase_cycles = set(conference.phases[phase].cycles)
+    if not phase_cycles:
+        msg = f"phase {phase} has no cycle yet"
+        raise InvalidInput(msg)
+    last_start = max(conference.cycles[c].starts_on for c in phase_cycles)
     remaining: dict[str, tuple[ArticleRef, ...]] = {}
-    for entry in registry.parties():
+    for entry in registry.parties(on=last_start):
         bound = {Instrument.UNTOC, *entry.protocols()}
         done = {
             a

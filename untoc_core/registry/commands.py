@@ -14,6 +14,7 @@ import attrs
 from untoc_core.errors import (
     ExpertLimitReached,
     InvalidInput,
+    NotInMechanism,
     SignatoryCannotReview,
 )
 from untoc_core.events import Event
@@ -121,11 +122,7 @@ def _appoint_focal_point(
 ) -> tuple[Event, ...]:
     entry = state.entry(command.code)
     if not (entry.is_party or entry.is_signatory):
-        msg = (
-            f"{entry.name()} is neither a party to nor a signatory of the Convention; "
-            "only those take part in the mechanism"
-        )
-        raise SignatoryCannotReview(msg)
+        raise NotInMechanism(entry.name())
     name = command.name.strip()
     if not name:
         msg = "the focal point needs a name"

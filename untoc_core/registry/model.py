@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping
 import attrs
 
 from untoc_core.dates import ApproxDate
-from untoc_core.errors import SignatoryCannotReview, UnknownParty
+from untoc_core.errors import NotInMechanism, SignatoryCannotReview, UnknownParty
 from untoc_core.events import Event
 from untoc_core.registry.events import (
     ExpertListCirculated,
@@ -202,8 +202,7 @@ class Registry:
             return (Instrument.UNTOC, *entry.protocols())
         if entry.is_signatory:
             return (Instrument.UNTOC,)
-        msg = f"{entry.name()} is neither a party to nor a signatory of the Convention"
-        raise SignatoryCannotReview(msg)
+        raise NotInMechanism(entry.name())
 
     def can_review(self, code: str) -> bool:
         """True if ``code`` may serve as a reviewing State: parties only (ToR 57)."""
