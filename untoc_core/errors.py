@@ -91,7 +91,7 @@ class RowProblem:
     """One problem found in one cell of an imported file."""
 
     row: int
-    """Line number in the file, counting the header as line 1."""
+    """Row number in the file, counting the header as row 1 (as a spreadsheet does)."""
     column: str
     reason: str
 

@@ -99,17 +99,20 @@ class EventCatalogue:
         if cls is None:
             msg = f"unknown event type {type_name!r} in the store"
             raise StoreError(msg)
+        if version < 1:
+            msg = f"event {type_name!r} is stored at version {version}, below 1"
+            raise StoreError(msg)
         if version > cls.VERSION:
             msg = (
                 f"event {type_name!r} is stored at version {version}, newer than this "
                 f"library knows ({cls.VERSION}); upgrade untoc"
             )
             raise StoreError(msg)
-        data = dict(payload)
-        for v in range(version, cls.VERSION):
-            upcast: Upcaster = getattr(cls, f"upcast_v{v}")
-            data = upcast(data)
         try:
+            data = dict(payload)
+            for v in range(version, cls.VERSION):
+                upcast: Upcaster = getattr(cls, f"upcast_v{v}")
+                data = upcast(data)
             return converter.structure(data, cls)
         except (cattrs.BaseValidationError, ValueError, TypeError, KeyError) as exc:
             msg = f"stored event {type_name!r} v{version} cannot be read: {exc}"

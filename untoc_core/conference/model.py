@@ -186,7 +186,9 @@ def phase_remaining(
     last_start = max(conference.cycles[c].starts_on for c in phase_cycles)
     remaining: dict[str, tuple[ArticleRef, ...]] = {}
     for entry in registry.parties(on=last_start):
-        bound = {Instrument.UNTOC, *entry.protocols()}
+        bound = {Instrument.UNTOC} | {
+            p for p in entry.protocols() if entry.standing(p).bound_on(last_start)
+        }
         done = {
             a
             for c in set(completed.get(entry.code, ())) & phase_cycles

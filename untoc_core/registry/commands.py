@@ -154,12 +154,13 @@ def _nominate(
     if not name:
         msg = "a governmental expert needs a name"
         raise InvalidInput(msg)
-    if not command.expert_id.strip():
+    expert_id = command.expert_id.strip()
+    if not expert_id:
         msg = "a governmental expert needs an id"
         raise InvalidInput(msg)
     taken = {x.expert_id for e in state.entries.values() for x in e.experts}
-    if command.expert_id in taken:
-        msg = f"expert id {command.expert_id!r} is already on the roster"
+    if expert_id in taken:
+        msg = f"expert id {expert_id!r} is already on the roster"
         raise InvalidInput(msg)
     limit = rulebook.draw.max_experts_per_party
     if len(entry.experts) >= limit:
@@ -171,7 +172,7 @@ def _nominate(
     return (
         GovernmentalExpertNominated(
             code=entry.code,
-            expert_id=command.expert_id,
+            expert_id=expert_id,
             name=name,
             background=command.background.strip(),
             position=command.position.strip(),

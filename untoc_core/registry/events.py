@@ -52,6 +52,17 @@ class StateNamesCorrected(Event):
 
 
 @attrs.frozen(kw_only=True)
+class StateIdentityCorrected(Event):
+    """The M49 number or the kind of entity of an entry was corrected."""
+
+    TYPE: ClassVar[str] = "registry.StateIdentityCorrected"
+
+    code: str
+    m49: int | None
+    entity_type: EntityType
+
+
+@attrs.frozen(kw_only=True)
 class InstrumentSigned(Event):
     """A State signed an instrument without (yet) being bound by it."""
 
@@ -178,6 +189,7 @@ class ReferenceDataImported(Event):
 REGISTRY_EVENTS: tuple[type[Event], ...] = (
     StateEntered,
     StateNamesCorrected,
+    StateIdentityCorrected,
     InstrumentSigned,
     InstrumentDeposited,
     InstrumentStandingCorrected,

@@ -29,6 +29,7 @@ from untoc_core.registry.events import (
     ReferenceDataImported,
     RegionalGroupAssigned,
     StateEntered,
+    StateIdentityCorrected,
     StateNamesCorrected,
 )
 from untoc_core.terms import (
@@ -277,7 +278,9 @@ def _with_standing(
     return _with_entry(state, entry, version)
 
 
-def evolve(state: Registry, event: Event, version: int) -> Registry:  # noqa: C901, PLR0911
+def evolve(  # noqa: C901, PLR0911, PLR0912 - one branch per event type
+    state: Registry, event: Event, version: int
+) -> Registry:
     """Return the registry after ``event``, recorded at stream ``version``."""
     match event:
         case StateEntered():
@@ -290,6 +293,11 @@ def evolve(state: Registry, event: Event, version: int) -> Registry:  # noqa: C9
             return _with_entry(state, entry, version)
         case StateNamesCorrected():
             entry = attrs.evolve(state.entry(event.code), names=dict(event.names))
+            return _with_entry(state, entry, version)
+        case StateIdentityCorrected():
+            entry = attrs.evolve(
+                state.entry(event.code), m49=event.m49, entity_type=event.entity_type
+            )
             return _with_entry(state, entry, version)
         case InstrumentSigned():
             standing = Standing(

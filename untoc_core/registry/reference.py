@@ -32,6 +32,7 @@ from untoc_core.registry.events import (
     ReferenceDataImported,
     RegionalGroupAssigned,
     StateEntered,
+    StateIdentityCorrected,
     StateNamesCorrected,
 )
 from untoc_core.registry.model import LegalTradition, Registry, RegistryEntry, Standing
@@ -122,7 +123,20 @@ def parse_registry_csv(text: str, *, source: str) -> list[ParsedEntry]:
         text: The file's content, UTF-8 decoded.
         source: A name for the file in messages (usually its path).
     """
-    reader = csv.DictReader(io.StringIO(text.removeprefix("\ufeff")))
+    reader = csv.DictReader(io.StringIO(text.removeprefix("\ufeff"), newline=""))
+    rows_read: list[int] = []
+    try:
+        return _parse_rows(reader, source, rows_read)
+    except csv.Error as exc:
+        # The row after the last one read whole (the header is row 1).
+        row = len(rows_read) + 2 if reader.fieldnames else 1
+        problem = RowProblem(row=row, column="(file)", reason=f"not valid CSV: {exc}")
+        raise FileRefused(source, [problem]) from exc
+
+
+def _parse_rows(
+    reader: csv.DictReader[str], source: str, rows_read: list[int]
+) -> list[ParsedEntry]:
     header = reader.fieldnames or []
     missing = [c for c in REQUIRED_COLUMNS if c not in header]
     if missing:
@@ -137,6 +151,7 @@ def parse_registry_csv(text: str, *, source: str) -> list[ParsedEntry]:
     entries: list[ParsedEntry] = []
     seen: dict[str, int] = {}
     for number, cells in enumerate(reader, start=2):
+        rows_read.append(number)
         if None in cells:
             problems.append(
                 RowProblem(row=number, column="(row)", reason="more cells than columns")
@@ -317,6 +332,12 @@ def _entry_changes(current: RegistryEntry | None, parsed: ParsedEntry) -> list[E
         names = _merged_names(current, parsed)
         if dict(current.names) != names:
             out.append(StateNamesCorrected(code=code, names=names))
+        m49 = parsed.m49 if _has(parsed, "m49") else current.m49
+        kind = (
+            parsed.entity_type if _has(parsed, "entity_type") else current.entity_type
+        )
+        if (m49, kind) != (current.m49, current.entity_type):
+            out.append(StateIdentityCorrected(code=code, m49=m49, entity_type=kind))
     if (current is None or _has(parsed, "un_regional_group")) and (
         current is None
         or (current.regional_group, current.regional_group_note)

@@ -16,7 +16,7 @@ import attrs
 
 from untoc_core.dates import Period
 from untoc_core.errors import InvalidInput
-from untoc_core.instruments import ArticleRef
+from untoc_core.instruments import ArticleRef, article_catalogue
 from untoc_core.terms import Language
 
 
@@ -93,6 +93,7 @@ class Rulebook:
             )
             for c in data.get("cluster", [])
         )
+        _check_clusters(clusters)
         known = {c.id for c in clusters}
         cycles = tuple(
             CycleSpec(
@@ -109,7 +110,7 @@ class Rulebook:
             id=data["id"],
             title=data["title"],
             languages=tuple(Language(x) for x in data["languages"]),
-            draw=DrawRules(**data["draw"]),
+            draw=_draw_rules(data["draw"]),
             deadlines=tuple(
                 DeadlineRule(
                     provision=d["provision"],
@@ -138,6 +139,39 @@ class Rulebook:
                 return d
         msg = f"the rulebook has no deadline for {provision!r}"
         raise InvalidInput(msg)
+
+
+def _draw_rules(values: dict[str, Any]) -> DrawRules:
+    """Draw constraints, each a whole number (``mutual_reviews`` a boolean)."""
+    for key, value in values.items():
+        if key == "mutual_reviews":
+            if not isinstance(value, bool):
+                msg = f"draw.{key} must be true or false"
+                raise ValueError(msg)
+        elif isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            msg = f"draw.{key} must be a whole number, not {value!r}"
+            raise ValueError(msg)
+    return DrawRules(**values)
+
+
+def _check_clusters(clusters: tuple[ClusterSpec, ...]) -> None:
+    """Cluster ids are unique; each names existing articles, each in one cluster."""
+    catalogue = article_catalogue()
+    owner: dict[ArticleRef, str] = {}
+    ids: set[str] = set()
+    for cluster in clusters:
+        if cluster.id in ids:
+            msg = f"cluster {cluster.id!r} is defined twice"
+            raise ValueError(msg)
+        ids.add(cluster.id)
+        for ref in cluster.articles:
+            if ref not in catalogue:
+                msg = f"cluster {cluster.id!r} names {ref}, which does not exist"
+                raise ValueError(msg)
+            if ref in owner:
+                msg = f"{ref} is in clusters {owner[ref]!r} and {cluster.id!r}"
+                raise ValueError(msg)
+            owner[ref] = cluster.id
 
 
 @functools.cache
