@@ -90,27 +90,26 @@ Feature: Decisions of the Conference of the Parties on the review process
   Rule: The mechanism applies to all States that are parties to the Convention at the start of a review cycle
 
     Background:
-      Given Arcadia and Borduria are States parties to the Convention
-      And Elbonia is a signatory of the Convention
+      Given Arcadia and Borduria are States parties to the Convention, and Elbonia a signatory
       And the Conference recorded the default thematic distribution of annex II, starting on 1 January 2026
 
-    Scenario Outline: The States parties at the start of a cycle are those bound on its first day
+    Scenario Outline: The States parties at the start of a cycle are those for which the Convention is in force on its first day
       Given Dystopia became a State party to the Convention on <deposit>
       When the secretariat lists the States parties at the start of cycle <cycle>
       Then the list names <States parties>
 
       Examples:
-        | deposit        | cycle | States parties                 |
-        | 1 March 2026   | 1     | Arcadia and Borduria           |
-        | 1 January 2026 | 1     | Arcadia, Borduria and Dystopia |
-        | 1 March 2026   | 2     | Arcadia, Borduria and Dystopia |
+        | deposit         | cycle | States parties                 |
+        | 1 March 2026    | 1     | Arcadia and Borduria           |
+        | 3 December 2025 | 1     | Arcadia and Borduria           |
+        | 2 December 2025 | 1     | Arcadia, Borduria and Dystopia |
+        | 1 March 2026    | 2     | Arcadia, Borduria and Dystopia |
 
   @ToR-45
   Rule: A review phase is finalized when all articles have been reviewed in all States parties
 
     Background:
-      Given Arcadia is a State party to the Convention and to the Trafficking in Persons Protocol
-      And Borduria is a State party to the Convention
+      Given Arcadia is a State party to the Convention and to the Trafficking in Persons Protocol, and Borduria to the Convention only
       And the Conference recorded the default thematic distribution of annex II, starting on 1 January 2026
 
     Example: The phase is complete once every article has been reviewed in every State party
@@ -119,8 +118,7 @@ Feature: Decisions of the Conference of the Parties on the review process
       Then review phase 1 is complete
 
     Example: A State party still to be reviewed on a cycle's articles keeps the phase open
-      Given the reviews of Arcadia were completed in cycles 1 and 2
-      And the review of Borduria was completed in cycle 1
+      Given the reviews of Arcadia were completed in cycles 1 and 2, and that of Borduria in cycle 1
       When the secretariat checks whether review phase 1 is complete
       Then only Borduria still has to be reviewed, on the articles of cycle 2 that apply to it
 

@@ -58,6 +58,46 @@ class ThematicScopeRefused(DomainError):
     provision = "RES-8d"
 
 
+class DrawImpossible(DomainError):
+    """No drawing of lots can keep every rule; the subclass names the binding one.
+
+    A rule is never relaxed to make a draw possible: the draw is refused instead.
+    """
+
+    @classmethod
+    def for_rule(cls, provision: str, message: str) -> DrawImpossible:
+        """The refusal for the provision that binds."""
+        for sub in cls.__subclasses__():
+            if sub.provision == provision:
+                return sub(message)
+        msg = f"no draw refusal cites {provision}"
+        raise ValueError(msg)
+
+
+class NoEligibleReviewer(DrawImpossible):
+    """No State party is a party to every Protocol of the State under review."""
+
+    provision = "ToR-18bis"
+
+
+class NoSameRegionReviewer(DrawImpossible):
+    """No State party of the same regional group can review (ToR 19)."""
+
+    provision = "ToR-19a"
+
+
+class MutualReviewUnavoidable(DrawImpossible):
+    """Every completion of the cycle would have two States review each other."""
+
+    provision = "ToR-19c"
+
+
+class ReviewLoadImpossible(DrawImpossible):
+    """The reviews cannot be shared at one to three per State party (ToR 20)."""
+
+    provision = "ToR-20b"
+
+
 class InvalidInput(UntocError):
     """Input that is malformed, as opposed to well-formed input that a rule refuses."""
 
@@ -91,7 +131,7 @@ class RowProblem:
     """One problem found in one cell of an imported file."""
 
     row: int
-    """Row number in the file, counting the header as row 1 (as a spreadsheet does)."""
+    """Line of the file the row ends on, counting the header as line 1."""
     column: str
     reason: str
 

@@ -5,6 +5,7 @@ Names follow the project glossary; values are the stable strings stored in event
 
 from __future__ import annotations
 
+import datetime as dt
 import enum
 
 
@@ -21,11 +22,23 @@ class Instrument(enum.StrEnum):
         """The instrument's short English title."""
         return _INSTRUMENT_TITLES[self]
 
+    @property
+    def entered_into_force(self) -> dt.date:
+        """The day the instrument itself entered into force."""
+        return _ENTRY_INTO_FORCE[self]
+
     @classmethod
     def protocols(cls) -> tuple[Instrument, ...]:
         """The three Protocols, in the order they were adopted."""
         return (cls.TIP, cls.SOM, cls.FIREARMS)
 
+
+_ENTRY_INTO_FORCE = {
+    Instrument.UNTOC: dt.date(2003, 9, 29),
+    Instrument.TIP: dt.date(2003, 12, 25),
+    Instrument.SOM: dt.date(2004, 1, 28),
+    Instrument.FIREARMS: dt.date(2005, 7, 3),
+}
 
 _INSTRUMENT_TITLES = {
     Instrument.UNTOC: "United Nations Convention against Transnational Organized Crime",

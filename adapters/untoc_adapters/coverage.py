@@ -20,8 +20,9 @@ from gherkin.token_scanner import TokenScanner
 from untoc_core.errors import InvalidInput
 from untoc_core.rules.provisions import Provision
 
-PROVISION_TAG = re.compile(r"^(ToR|GL|BP|RES|AX)\d*(?:-[\w]+)?$")
-"""What a tag naming a provision looks like, whether or not the catalogue has it."""
+PROVISION_TAG = re.compile(r"^(?i:ToR|GL|BP|RES|AX)(?=[-_\d]|$)[-\w]*$")
+"""What a tag naming a provision looks like, whether or not the catalogue has it
+(mis-cased or mis-punctuated ones such as ``@tor-21`` or ``@RES_8d`` included)."""
 
 
 @attrs.frozen(kw_only=True)
@@ -32,6 +33,8 @@ class TaggedScenario:
     line: int
     name: str
     tags: frozenset[str]
+    steps: int
+    """Steps a run of it takes, those of its Backgrounds included."""
 
     @property
     def label(self) -> str:
@@ -81,7 +84,7 @@ def scan_features(folder: Path) -> list[TaggedScenario]:
         feature: Mapping[str, Any] | None = parsed.get("feature")
         if not feature:
             continue
-        found.extend(_scenarios(feature, path.as_posix(), frozenset()))
+        found.extend(_scenarios(feature, path.as_posix(), frozenset(), 0))
     return found
 
 
@@ -90,12 +93,16 @@ def _tags(node: Mapping[str, Any]) -> frozenset[str]:
 
 
 def _scenarios(
-    node: Mapping[str, Any], file: str, inherited: frozenset[str]
+    node: Mapping[str, Any], file: str, inherited: frozenset[str], before: int
 ) -> Iterable[TaggedScenario]:
     tags = inherited | _tags(node)
-    for child in node.get("children", []):
+    children = node.get("children", [])
+    background = sum(
+        len(c["background"]["steps"]) for c in children if "background" in c
+    )
+    for child in children:
         if "rule" in child:
-            yield from _scenarios(child["rule"], file, tags)
+            yield from _scenarios(child["rule"], file, tags, before + background)
         elif "scenario" in child:
             scenario = child["scenario"]
             example_tags = frozenset(
@@ -106,6 +113,7 @@ def _scenarios(
                 line=scenario["location"]["line"],
                 name=scenario["name"],
                 tags=tags | _tags(scenario) | example_tags,
+                steps=before + background + len(scenario["steps"]),
             )
 
 

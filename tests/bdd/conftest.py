@@ -22,12 +22,10 @@ import pytest
 from pytest_bdd import given, parsers, then
 
 from untoc_adapters.clock import SimulatedClock
+from untoc_adapters.coverage import PROVISION_TAG
 from untoc_adapters.storage.memory import open_memory_store
 from untoc_core import DomainError, Instrument, Mechanism, UntocError
 from untoc_core.registry import LegalTradition
-
-PROVISION_TAG = re.compile(r"^(?i:ToR|GL|BP|RES|AX)(?=[-_\d]|$)[-\w]*$")
-"""A tag that looks like a provision id, whatever its case (``@tor-21`` too)."""
 
 FICTIONAL_STATES = {
     "Arcadia": "ARC",
@@ -86,12 +84,6 @@ def pytest_bdd_apply_tag(tag: str, function: Callable[..., object]) -> bool | No
         return None
     pytest.mark.provision(tag, id=tag)(function)
     return True
-
-
-@pytest.fixture
-def provision_tag() -> re.Pattern[str]:
-    """The pattern of tags that name a provision."""
-    return PROVISION_TAG
 
 
 # -- the mechanism under test ----------------------------------------------------------
@@ -266,6 +258,35 @@ def state_party_to_protocols(
             name, untoc_status="party", untoc_date=PARTY_SINCE, **cells
         ),
     )
+
+
+@given(
+    parsers.parse(
+        "{name:w} is a State party to the Convention and to {protocols}, "
+        "and {other:w} to the Convention only"
+    )
+)
+def two_states_parties(
+    mechanism: Mechanism,
+    registry_file: RegistryFile,
+    name: str,
+    protocols: str,
+    other: str,
+) -> None:
+    state_party_to_protocols(mechanism, registry_file, name, protocols)
+    state_party(mechanism, registry_file, other)
+
+
+@given(
+    parsers.parse(
+        "{names} are States parties to the Convention, and {other:w} a signatory"
+    )
+)
+def parties_and_a_signatory(
+    mechanism: Mechanism, registry_file: RegistryFile, names: str, other: str
+) -> None:
+    states_parties(mechanism, registry_file, names)
+    signatory(mechanism, registry_file, other)
 
 
 @given(parsers.parse("{name:w} is a signatory of the Convention"))

@@ -334,6 +334,23 @@ def list_names(listed: list[RegistryEntry], names: str) -> None:
 # -- ToR 45: when a phase is finalized -------------------------------------------------
 
 
+@given(
+    parsers.parse(
+        "the reviews of {names} were completed in cycles {cycles}, "
+        "and that of {other:w} in cycle {other_cycles}"
+    )
+)
+def reviews_completed_apart(
+    completed: dict[str, set[int]],
+    names: str,
+    cycles: str,
+    other: str,
+    other_cycles: str,
+) -> None:
+    reviews_completed(completed, names, cycles)
+    reviews_completed(completed, other, other_cycles)
+
+
 @given(parsers.parse("the reviews of {names} were completed in cycles {cycles}"))
 @given(parsers.parse("the review of {names} was completed in cycle {cycles}"))
 def reviews_completed(completed: dict[str, set[int]], names: str, cycles: str) -> None:

@@ -11,10 +11,9 @@ import collections
 import re
 from pathlib import Path
 
-import attrs
 import pytest
-from pytest_bdd.gherkin_parser import Scenario, Tag, get_gherkin_document
 
+from untoc_adapters.coverage import PROVISION_TAG, TaggedScenario, scan_features
 from untoc_core.rules import provisions
 
 FOUNDATION = (
@@ -36,100 +35,27 @@ FOUNDATION = (
 _SPEC_ENTRY = re.compile(r"^- \{id: (?P<id>[^,\s]+), kind: (?P<kind>\w+), says: ")
 
 
-@attrs.frozen(kw_only=True)
-class TagUse:
-    """One tag written in a feature file."""
-
-    path: Path
-    line: int
-    tag: str
-
-    def __str__(self) -> str:
-        return f"{self.path}:{self.line}: @{self.tag}"
-
-
-@attrs.frozen(kw_only=True)
-class ScenarioTags:
-    """A scenario and the tags it carries, its Rule's and its Feature's included."""
-
-    path: Path
-    line: int
-    name: str
-    tags: frozenset[str]
-
-    def __str__(self) -> str:
-        return f"{self.path}:{self.line}: {self.name}"
-
-
-def _names(tags: list[Tag]) -> frozenset[str]:
-    return frozenset(t.name.removeprefix("@") for t in tags)
-
-
-def _uses(path: Path, tags: list[Tag]) -> list[TagUse]:
-    return [
-        TagUse(path=path, line=t.location.line, tag=t.name.removeprefix("@"))
-        for t in tags
-    ]
-
-
-def _scenario_uses(path: Path, scenario: Scenario) -> list[TagUse]:
-    found = _uses(path, scenario.tags)
-    for examples in scenario.examples:
-        found += _uses(path, examples.tags)
+def scenarios_of(paths: list[Path]) -> list[TaggedScenario]:
+    """Every scenario of the given feature files, with the tags that apply to it."""
+    found: list[TaggedScenario] = []
+    for path in paths:
+        found += scan_features_file(path)
     return found
 
 
-def tag_uses(path: Path) -> list[TagUse]:
-    """Every tag of a feature file: on the Feature, Rules, Scenarios and Examples."""
-    feature = get_gherkin_document(str(path)).feature
-    found = _uses(path, feature.tags)
-    for child in feature.children:
-        if child.rule is not None:
-            found += _uses(path, child.rule.tags)
-            for grandchild in child.rule.children:
-                if grandchild.scenario is not None:
-                    found += _scenario_uses(path, grandchild.scenario)
-        if child.scenario is not None:
-            found += _scenario_uses(path, child.scenario)
-    return found
+def scan_features_file(path: Path) -> list[TaggedScenario]:
+    """The scenarios of one feature file (``scan_features`` reads a folder)."""
+    return [s for s in scan_features(path.parent) if s.file == path.as_posix()]
 
 
-def scenario_tags(path: Path) -> list[ScenarioTags]:
-    """Every scenario of a feature file with the tags pytest-bdd applies to it."""
-    feature = get_gherkin_document(str(path)).feature
-    outer = _names(feature.tags)
-    pairs: list[tuple[frozenset[str], Scenario]] = []
-    for child in feature.children:
-        if child.rule is not None:
-            rule_tags = outer | _names(child.rule.tags)
-            pairs += [
-                (rule_tags, c.scenario)
-                for c in child.rule.children
-                if c.scenario is not None
-            ]
-        if child.scenario is not None:
-            pairs.append((outer, child.scenario))
-    return [
-        ScenarioTags(
-            path=path,
-            line=scenario.location.line,
-            name=scenario.name,
-            tags=inherited | _names(scenario.tags),
-        )
-        for inherited, scenario in pairs
-    ]
-
-
-def uncatalogued(
-    paths: list[Path], catalogue: set[str], pattern: re.Pattern[str]
-) -> list[str]:
+def uncatalogued(paths: list[Path], catalogue: set[str]) -> set[str]:
     """The tags that look like a provision id but name none of ``catalogue``."""
-    return [
-        str(use)
-        for path in paths
-        for use in tag_uses(path)
-        if pattern.match(use.tag) and use.tag not in catalogue
-    ]
+    return {
+        t
+        for s in scenarios_of(paths)
+        for t in s.tags
+        if PROVISION_TAG.match(t) and t not in catalogue
+    }
 
 
 @pytest.fixture
@@ -141,18 +67,12 @@ def features(pytestconfig: pytest.Config) -> list[Path]:
     return found
 
 
-def test_provision_tags_name_catalogued_provisions(
-    features: list[Path], provision_tag: re.Pattern[str]
-) -> None:
-    unknown = uncatalogued(features, set(provisions()), provision_tag)
-    assert not unknown, "tags naming no provision of the catalogue:\n" + "\n".join(
-        unknown
-    )
+def test_provision_tags_name_catalogued_provisions(features: list[Path]) -> None:
+    unknown = uncatalogued(features, set(provisions()))
+    assert not unknown, f"tags naming no provision of the catalogue: {sorted(unknown)}"
 
 
-def test_the_check_names_each_uncatalogued_provision_tag(
-    tmp_path: Path, provision_tag: re.Pattern[str]
-) -> None:
+def test_the_check_names_each_uncatalogued_provision_tag(tmp_path: Path) -> None:
     feature = tmp_path / "made-up.feature"
     feature.write_text(
         "@AX3\n"
@@ -174,13 +94,8 @@ def test_the_check_names_each_uncatalogued_provision_tag(
         "      | b |\n",
         encoding="utf-8",
     )
-    found = uncatalogued([feature], set(provisions()), provision_tag)
-    assert found == [
-        f"{feature}:1: @AX3",
-        f"{feature}:4: @tor-21",
-        f"{feature}:7: @ToR-99",
-        f"{feature}:14: @RES_8d",
-    ]
+    found = uncatalogued([feature], set(provisions()))
+    assert found == {"AX3", "tor-21", "ToR-99", "RES_8d"}
 
 
 @pytest.mark.parametrize(
@@ -200,22 +115,27 @@ def test_the_check_names_each_uncatalogued_provision_tag(
         ("postgres", False),
     ],
 )
-def test_the_provision_tag_pattern(
-    provision_tag: re.Pattern[str], tag: str, looks_like_a_provision: bool
-) -> None:
-    assert bool(provision_tag.match(tag)) is looks_like_a_provision
+def test_the_provision_tag_pattern(tag: str, looks_like_a_provision: bool) -> None:
+    assert bool(PROVISION_TAG.match(tag)) is looks_like_a_provision
 
 
-def test_every_scenario_cites_a_provision(
-    features: list[Path], provision_tag: re.Pattern[str]
-) -> None:
+def test_every_scenario_cites_a_provision(features: list[Path]) -> None:
     silent = [
-        str(s)
-        for path in features
-        for s in scenario_tags(path)
-        if not any(provision_tag.match(t) for t in s.tags)
+        s.label
+        for s in scenarios_of(features)
+        if not any(PROVISION_TAG.match(t) for t in s.tags)
     ]
     assert not silent, "scenarios citing no provision:\n" + "\n".join(silent)
+
+
+def test_every_scenario_takes_three_to_five_steps(features: list[Path]) -> None:
+    # Backgrounds count: they run before each scenario.
+    wrong = [
+        f"{s.label} ({s.steps} steps)"
+        for s in scenarios_of(features)
+        if not 3 <= s.steps <= 5
+    ]
+    assert not wrong, "scenarios outside 3-5 steps:\n" + "\n".join(wrong)
 
 
 def test_scenario_names_are_unique_in_each_feature(features: list[Path]) -> None:
@@ -224,7 +144,7 @@ def test_scenario_names_are_unique_in_each_feature(features: list[Path]) -> None
         f"{path}: {name!r} x{count}"
         for path in features
         for name, count in collections.Counter(
-            s.name for s in scenario_tags(path)
+            s.name for s in scan_features_file(path)
         ).items()
         if count > 1
     ]
@@ -232,7 +152,7 @@ def test_scenario_names_are_unique_in_each_feature(features: list[Path]) -> None
 
 
 def test_every_foundation_provision_is_cited(features: list[Path]) -> None:
-    cited = {t for path in features for s in scenario_tags(path) for t in s.tags}
+    cited = {t for s in scenarios_of(features) for t in s.tags}
     assert set(FOUNDATION) <= set(provisions())
     missing = [p for p in FOUNDATION if p not in cited]
     assert not missing, f"no scenario cites {', '.join(missing)}"

@@ -238,7 +238,7 @@ def test_an_established_cycle_belongs_to_its_phase() -> None:
     conference = given(*ONE_CYCLE)
     assert conference.phases[1].cycles == (1,)
     assert conference.cycle(1).starts_on == dt.date(2026, 1, 1)
-    assert conference.scope(1) == refs("TIP 5", "UNTOC 5")
+    assert conference.scope(1) == refs("UNTOC 5", "TIP 5")
 
 
 def test_a_cycle_in_a_phase_not_established_is_refused() -> None:
@@ -582,7 +582,7 @@ TWO_CYCLES = (
 def test_nothing_reviewed_leaves_every_article_of_the_phase_for_every_party() -> None:
     remaining = phase_remaining(given(*TWO_CYCLES), 1, PARTIES, {})
     assert remaining == {
-        "ARC": refs("TIP 5", "TIP 6", "UNTOC 5", "UNTOC 24"),
+        "ARC": refs("UNTOC 5", "UNTOC 24", "TIP 5", "TIP 6"),
         "BRD": refs("UNTOC 5", "UNTOC 24"),
     }
 
@@ -634,11 +634,20 @@ def test_a_state_joining_after_the_last_cycle_starts_waits_for_next_phase() -> N
         action="accession",
         provenance=Provenance(),
     )
-    registry = registry_of(entered("LTE"), late)
-    assert phase_remaining(given(*TWO_CYCLES), 1, registry, {}) == {}
-    on_time = attrs.evolve(late, deposited=ApproxDate(year=2031, month=1, day=1))
-    registry = registry_of(entered("LTE"), on_time)
-    assert set(phase_remaining(given(*TWO_CYCLES), 1, registry, {})) == {"LTE"}
+    bound = InstrumentDeposited(
+        code="ARC",
+        instrument=Instrument.UNTOC,
+        signed=None,
+        deposited=ApproxDate(year=2010, month=1, day=1),
+        action="accession",
+        provenance=Provenance(),
+    )
+    registry = registry_of(entered("ARC"), bound, entered("LTE"), late)
+    assert set(phase_remaining(given(*TWO_CYCLES), 1, registry, {})) == {"ARC"}
+    # Thirty days before the last cycle starts (1 January 2031), it is in force.
+    on_time = attrs.evolve(late, deposited=ApproxDate(year=2030, month=12, day=2))
+    registry = registry_of(entered("ARC"), bound, entered("LTE"), on_time)
+    assert set(phase_remaining(given(*TWO_CYCLES), 1, registry, {})) == {"ARC", "LTE"}
 
 
 def test_a_protocol_joined_after_the_last_cycle_starts_waits_for_the_next_one() -> None:

@@ -8,6 +8,7 @@ from untoc_core import errors
 from untoc_core.errors import (
     ConcurrencyConflict,
     DomainError,
+    DrawImpossible,
     FileRefused,
     InvalidInput,
     RowProblem,
@@ -24,7 +25,8 @@ def _all_subclasses(cls: type[DomainError]) -> list[type[DomainError]]:
     return found
 
 
-REFUSALS = _all_subclasses(DomainError)
+REFUSALS = [cls for cls in _all_subclasses(DomainError) if cls is not DrawImpossible]
+"""Every refusal; ``DrawImpossible`` is only the base of the draw's refusals."""
 
 
 def test_the_core_defines_refusals_for_the_rules_it_enforces() -> None:

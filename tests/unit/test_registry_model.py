@@ -190,10 +190,24 @@ def test_parties_on_a_date_leave_out_a_state_that_deposited_later() -> None:
     assert codes(registry.parties()) == ["ARC", "BRD", "CRD", "ELB", "FRE"]
 
 
-def test_a_state_is_a_party_from_the_day_of_its_deposit() -> None:
+def test_a_state_is_a_party_from_the_thirtieth_day_after_its_deposit() -> None:
     registry = given(*DATED)
-    assert "ARC" in codes(registry.parties(on=dt.date(2003, 9, 29)))
-    assert "ARC" not in codes(registry.parties(on=dt.date(2003, 9, 28)))
+    assert "BRD" in codes(registry.parties(on=dt.date(2010, 5, 31)))
+    assert "BRD" not in codes(registry.parties(on=dt.date(2010, 5, 30)))
+
+
+def test_no_state_is_a_party_before_the_convention_entered_into_force() -> None:
+    registry = given(*DATED)
+    # ARC deposited on 29 September 2003, the day the Convention entered into force
+    # for the first forty States; later deposits count thirty days on.
+    assert "ARC" not in codes(registry.parties(on=dt.date(2003, 10, 28)))
+    assert "ARC" in codes(registry.parties(on=dt.date(2003, 10, 29)))
+    early = Standing(
+        status=TreatyStatus.PARTY, deposited=ApproxDate.parse("2001-03-01")
+    )
+    assert early.bound_on(dt.date(2003, 9, 28), UNTOC) is False
+    assert early.bound_on(dt.date(2003, 9, 29), UNTOC) is True
+    assert early.bound_on(dt.date(2005, 7, 2), FIREARMS) is False
 
 
 def test_a_party_with_an_unknown_deposit_date_is_a_party_on_any_date() -> None:
@@ -203,17 +217,18 @@ def test_a_party_with_an_unknown_deposit_date_is_a_party_on_any_date() -> None:
 
 def test_a_deposit_known_to_the_month_or_year_counts_from_its_first_day() -> None:
     registry = given(*DATED)
-    assert "ELB" not in codes(registry.parties(on=dt.date(2014, 4, 30)))
-    assert "ELB" in codes(registry.parties(on=dt.date(2014, 5, 1)))
-    assert "FRE" not in codes(registry.parties(on=dt.date(2015, 12, 31)))
-    assert "FRE" in codes(registry.parties(on=dt.date(2016, 1, 1)))
+    assert "ELB" not in codes(registry.parties(on=dt.date(2014, 5, 30)))
+    assert "ELB" in codes(registry.parties(on=dt.date(2014, 5, 31)))
+    assert "FRE" not in codes(registry.parties(on=dt.date(2016, 1, 30)))
+    assert "FRE" in codes(registry.parties(on=dt.date(2016, 1, 31)))
 
 
 def test_a_signatory_is_never_a_party_on_any_date() -> None:
     registry = given(*DATED)
     assert "DRV" not in codes(registry.parties(on=dt.date(2100, 1, 1)))
     assert (
-        Standing(status=TreatyStatus.SIGNATORY).bound_on(dt.date(2100, 1, 1)) is False
+        Standing(status=TreatyStatus.SIGNATORY).bound_on(dt.date(2100, 1, 1), UNTOC)
+        is False
     )
 
 

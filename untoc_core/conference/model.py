@@ -184,10 +184,17 @@ def phase_remaining(
         msg = f"phase {phase} has no cycle yet"
         raise InvalidInput(msg)
     last_start = max(conference.cycles[c].starts_on for c in phase_cycles)
+    parties = registry.parties(on=last_start)
+    if not parties:
+        msg = (
+            f"the registry has no State party on {last_start}: load it first "
+            "(untoc init), or a phase would look complete with nobody reviewed"
+        )
+        raise InvalidInput(msg)
     remaining: dict[str, tuple[ArticleRef, ...]] = {}
-    for entry in registry.parties(on=last_start):
+    for entry in parties:
         bound = {Instrument.UNTOC} | {
-            p for p in entry.protocols() if entry.standing(p).bound_on(last_start)
+            p for p in entry.protocols() if entry.standing(p).bound_on(last_start, p)
         }
         done = {
             a

@@ -21,11 +21,15 @@ _REF = re.compile(
 )
 
 
+_ORDER = {instrument: i for i, instrument in enumerate(Instrument)}
+
+
 @attrs.frozen(kw_only=True, order=True)
 class ArticleRef:
     """An article of one instrument, written ``"UNTOC 5"`` or ``"TIP 6"``."""
 
-    instrument: Instrument
+    instrument: Instrument = attrs.field(order=lambda i: _ORDER[i])
+    """Sorted Convention first, then the Protocols in the order they were adopted."""
     number: int
 
     @classmethod

@@ -144,6 +144,8 @@ def _nominate(
     state: Registry, command: NominateGovernmentalExpert, rulebook: Rulebook
 ) -> tuple[Event, ...]:
     entry = state.entry(command.code)
+    if not (entry.is_party or entry.is_signatory):
+        raise NotInMechanism(entry.name())
     if not entry.is_party:
         msg = (
             f"{entry.name()} is not a State party; a signatory takes part only as a "

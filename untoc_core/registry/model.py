@@ -41,6 +41,10 @@ from untoc_core.terms import (
 )
 
 
+IN_FORCE_AFTER = dt.timedelta(days=30)
+"""An instrument enters into force for a State 30 days after its deposit."""
+
+
 class LegalTradition(enum.StrEnum):
     """Families of legal systems used to find "a legal system similar" (ToR 19)."""
 
@@ -62,19 +66,23 @@ class Standing:
     action: str = ""
     provenance: Provenance = attrs.field(factory=Provenance)
 
-    def bound_on(self, day: dt.date) -> bool:
-        """True if a party whose deposit is not known to be later than ``day``.
+    def bound_on(self, day: dt.date, instrument: Instrument) -> bool:
+        """True if the instrument is in force for this State on ``day``.
 
-        A party whose deposit date is unknown counts as a party: the registry says so
-        as of its provenance date.
+        It enters into force for a State on the thirtieth day after its deposit
+        (Convention, art. 38(2); each Protocol likewise), never before the
+        instrument's own entry into force. A deposit known only to the year or month
+        counts from its first day. A party whose deposit date is unknown counts as
+        bound: the registry says it is a party, as of its provenance date.
         """
         if self.status is not TreatyStatus.PARTY:
             return False
         if self.deposited is None:
             return True
-        if self.deposited.is_exact:
-            return self.deposited.latest() <= day
-        return dt.date(self.deposited.year, self.deposited.month or 1, 1) <= day
+        d = self.deposited
+        earliest = dt.date(d.year, d.month or 1, d.day or 1)
+        in_force = max(instrument.entered_into_force, earliest + IN_FORCE_AFTER)
+        return in_force <= day
 
 
 @attrs.frozen(kw_only=True)
@@ -185,7 +193,11 @@ class Registry:
         return [
             e
             for e in self._sorted()
-            if e.is_party and (on is None or e.standing(Instrument.UNTOC).bound_on(on))
+            if e.is_party
+            and (
+                on is None
+                or e.standing(Instrument.UNTOC).bound_on(on, Instrument.UNTOC)
+            )
         ]
 
     def signatories(self) -> list[RegistryEntry]:

@@ -124,19 +124,15 @@ def parse_registry_csv(text: str, *, source: str) -> list[ParsedEntry]:
         source: A name for the file in messages (usually its path).
     """
     reader = csv.DictReader(io.StringIO(text.removeprefix("\ufeff"), newline=""))
-    rows_read: list[int] = []
     try:
-        return _parse_rows(reader, source, rows_read)
+        return _parse_rows(reader, source)
     except csv.Error as exc:
-        # The row after the last one read whole (the header is row 1).
-        row = len(rows_read) + 2 if reader.fieldnames else 1
+        row = max(1, reader.line_num)
         problem = RowProblem(row=row, column="(file)", reason=f"not valid CSV: {exc}")
         raise FileRefused(source, [problem]) from exc
 
 
-def _parse_rows(
-    reader: csv.DictReader[str], source: str, rows_read: list[int]
-) -> list[ParsedEntry]:
+def _parse_rows(reader: csv.DictReader[str], source: str) -> list[ParsedEntry]:
     header = reader.fieldnames or []
     missing = [c for c in REQUIRED_COLUMNS if c not in header]
     if missing:
@@ -150,8 +146,8 @@ def _parse_rows(
     problems: list[RowProblem] = []
     entries: list[ParsedEntry] = []
     seen: dict[str, int] = {}
-    for number, cells in enumerate(reader, start=2):
-        rows_read.append(number)
+    for cells in reader:
+        number = reader.line_num  # the file's line, counting the header as line 1
         if None in cells:
             problems.append(
                 RowProblem(row=number, column="(row)", reason="more cells than columns")
@@ -316,60 +312,74 @@ def _merged_names(current: RegistryEntry, parsed: ParsedEntry) -> dict[Language,
     return names
 
 
+_TRADITION_COLUMNS = ("legal_traditions", "legal_tags_derived")
+_EVIDENCE_COLUMNS = ("legal_system_text_cia", "legal_system_text")
+
+
 def _entry_changes(current: RegistryEntry | None, parsed: ParsedEntry) -> list[Event]:
     code = parsed.code
-    out: list[Event] = []
     if current is None:
-        out.append(
+        return [
             StateEntered(
                 code=code,
                 m49=parsed.m49,
                 entity_type=parsed.entity_type,
                 names=parsed.names,
-            )
-        )
-    else:
-        names = _merged_names(current, parsed)
-        if dict(current.names) != names:
-            out.append(StateNamesCorrected(code=code, names=names))
-        m49 = parsed.m49 if _has(parsed, "m49") else current.m49
-        kind = (
-            parsed.entity_type if _has(parsed, "entity_type") else current.entity_type
-        )
-        if (m49, kind) != (current.m49, current.entity_type):
-            out.append(StateIdentityCorrected(code=code, m49=m49, entity_type=kind))
-    if (current is None or _has(parsed, "un_regional_group")) and (
-        current is None
-        or (current.regional_group, current.regional_group_note)
-        != (parsed.regional_group, parsed.regional_group_note)
-    ):
-        out.append(
+            ),
             RegionalGroupAssigned(
                 code=code, group=parsed.regional_group, note=parsed.regional_group_note
-            )
-        )
-    traditions_given = _has(
-        parsed, "legal_traditions", "legal_tags_derived", "legal_system_text_cia"
-    )
-    if (current is None or traditions_given) and (
-        current is None
-        or (current.legal_traditions, current.legal_system_evidence)
-        != (parsed.legal_traditions, parsed.legal_system_evidence)
-    ):
-        out.append(
+            ),
             LegalTraditionsRecorded(
                 code=code,
                 traditions=frozenset(t.value for t in parsed.legal_traditions),
                 evidence=parsed.legal_system_evidence,
+            ),
+            *(
+                _standing_event(code, instrument, Standing(), given)
+                for instrument, given in parsed.standings.items()
+                if given != Standing()
+            ),
+        ]
+
+    def pick(columns: tuple[str, ...], new: T, old: T) -> T:
+        return new if _has(parsed, *columns) else old
+
+    out: list[Event] = []
+    names = _merged_names(current, parsed)
+    if dict(current.names) != names:
+        out.append(StateNamesCorrected(code=code, names=names))
+    m49 = pick(("m49",), parsed.m49, current.m49)
+    kind = pick(("entity_type",), parsed.entity_type, current.entity_type)
+    if (m49, kind) != (current.m49, current.entity_type):
+        out.append(StateIdentityCorrected(code=code, m49=m49, entity_type=kind))
+    group = pick(("un_regional_group",), parsed.regional_group, current.regional_group)
+    note = pick(
+        ("regional_group_note",),
+        parsed.regional_group_note,
+        current.regional_group_note,
+    )
+    if (group, note) != (current.regional_group, current.regional_group_note):
+        out.append(RegionalGroupAssigned(code=code, group=group, note=note))
+    traditions = pick(
+        _TRADITION_COLUMNS, parsed.legal_traditions, current.legal_traditions
+    )
+    evidence = pick(
+        _EVIDENCE_COLUMNS, parsed.legal_system_evidence, current.legal_system_evidence
+    )
+    if (traditions, evidence) != (
+        current.legal_traditions,
+        current.legal_system_evidence,
+    ):
+        out.append(
+            LegalTraditionsRecorded(
+                code=code,
+                traditions=frozenset(t.value for t in traditions),
+                evidence=evidence,
             )
         )
     for instrument, given in parsed.standings.items():
-        have = current.standing(instrument) if current else Standing()
-        wanted = (
-            given
-            if current is None
-            else _merged_standing(instrument, have, given, parsed.columns)
-        )
+        have = current.standing(instrument)
+        wanted = _merged_standing(instrument, have, given, parsed.columns)
         if have != wanted:
             out.append(_standing_event(code, instrument, have, wanted))
     return out
