@@ -29,9 +29,7 @@ def _postgres_reachable() -> str | None:
     except ImportError as exc:
         return f"psycopg is not installed ({exc})"
     try:
-        with psycopg.connect(
-            PG_URL.replace("postgresql://", "postgresql://", 1), connect_timeout=3
-        ):
+        with psycopg.connect(PG_URL, connect_timeout=3):
             return None
     except psycopg.Error as exc:
         return f"PostgreSQL at {PG_URL} is not reachable: {exc}".strip()

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import cast
-
 from untoc_adapters.clock import SystemClock
 from untoc_adapters.plugins import EVENT_STORE_GROUP, load_adapter
 from untoc_adapters.settings import Settings
@@ -14,7 +12,8 @@ from untoc_core.ports import Clock, EventStore
 def open_store(settings: Settings) -> EventStore:
     """Open the event store named by ``settings.store``."""
     factory = load_adapter(EVENT_STORE_GROUP, settings.store)
-    return cast("EventStore", factory(settings))
+    store: EventStore = factory(settings)
+    return store
 
 
 def open_mechanism(

@@ -40,7 +40,6 @@ from untoc_core.terms import (
     TreatyStatus,
 )
 
-
 IN_FORCE_AFTER = dt.timedelta(days=30)
 """An instrument enters into force for a State 30 days after its deposit."""
 

@@ -4,20 +4,25 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any, NoReturn
+from pathlib import Path
+from typing import Annotated, Any, NoReturn
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from untoc_adapters.bootstrap import open_mechanism
 from untoc_adapters.settings import Settings
 from untoc_core.errors import UntocError
 from untoc_core.mechanism import Mechanism
-from untoc_core.terms import Instrument, RegionalGroup
+from untoc_core.terms import Instrument, RegionalGroup, TreatyStatus
 
-console = Console()
+# soft_wrap: a long line (a path, an id) stays one line when the output is piped,
+# instead of being hard-wrapped at 80 columns. Tables still fit the width.
+console = Console(soft_wrap=True)
 err_console = Console(stderr=True, soft_wrap=True)
 
 GROUP_NAMES = {
@@ -27,6 +32,15 @@ GROUP_NAMES = {
     "grulac": RegionalGroup.GRULAC,
     "weog": RegionalGroup.WEOG,
 }
+
+STATUS_NAMES = {
+    "party": TreatyStatus.PARTY,
+    "signatory": TreatyStatus.SIGNATORY,
+    "none": TreatyStatus.NONE,
+    "non-party": TreatyStatus.NONE,  # as written in the registry CSV
+}
+
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 def settings_of(ctx: typer.Context) -> Settings:
@@ -63,21 +77,87 @@ def refusals() -> Iterator[None]:
 
 def fail(message: str) -> NoReturn:
     """Print ``message`` on stderr and exit with code 1."""
-    err_console.print(f"[bold red]error:[/] {message}", highlight=False, markup=True)
+    err_console.print(
+        f"[bold red]error:[/] {escape(message)}", highlight=False, markup=True
+    )
     raise typer.Exit(1)
 
 
-def print_json(document: Any) -> None:
-    """Print one JSON document on stdout and nothing else."""
-    typer.echo(json.dumps(document, ensure_ascii=False, indent=2, default=str))
+def safe(value: object) -> str:
+    """``value`` as text that Rich prints as it is, never as markup."""
+    return escape(str(value))
+
+
+def _check_out(value: Path | None) -> Path | None:
+    """Refuse an ``--out`` path that cannot be written, before anything is done."""
+    if value is None:
+        return None
+    if value.is_dir():
+        msg = f"{str(value)!r} is a folder; give a file name"
+        raise typer.BadParameter(msg, param_hint="--out")
+    folder = value.parent
+    if not folder.is_dir():
+        msg = f"{str(value)!r}: the folder {str(folder)!r} does not exist"
+        raise typer.BadParameter(msg, param_hint="--out")
+    return value
+
+
+JsonOption = Annotated[
+    bool, typer.Option("--json", help="Print one JSON document on stdout.")
+]
+OutOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--out",
+        metavar="FILE",
+        help="Write the JSON document to FILE (UTF-8) instead of stdout; "
+        "implies --json.",
+        callback=_check_out,
+    ),
+]
+
+
+def print_json(document: Any, out: Path | None = None) -> None:
+    """Print one JSON document on stdout and nothing else, or write it to ``out``.
+
+    With ``out``, the document goes to that file (UTF-8) and a one-line confirmation
+    goes to stderr, so stdout stays empty. A file that cannot be written exits with
+    code 1.
+    """
+    text = json.dumps(document, ensure_ascii=False, indent=2, default=str)
+    if out is None:
+        typer.echo(text)
+        return
+    try:
+        out.write_text(text + "\n", encoding="utf-8")
+    except OSError as exc:
+        fail(f"cannot write {out}: {exc.strerror or exc}")
+    err_console.print(f"JSON written to {out}", markup=False, highlight=False)
+
+
+def read_text_file(path: Path) -> str:
+    """Read a UTF-8 text file, or print why it cannot be read and exit with code 1."""
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        fail(f"{path}: no such file")
+    except IsADirectoryError:
+        fail(f"{path}: is a folder, not a file")
+    except UnicodeDecodeError as exc:
+        fail(f"{path}: not UTF-8 text (byte {exc.start} cannot be decoded)")
+    except OSError as exc:
+        fail(f"{path}: cannot be read: {exc.strerror or exc}")
 
 
 def parse_date(value: str, option: str) -> dt.date:
     """Parse ``YYYY-MM-DD`` or stop with a usage error (exit code 2)."""
+    if not _ISO_DATE.fullmatch(value):
+        msg = f"{value!r} is not a date of the form YYYY-MM-DD"
+        raise typer.BadParameter(msg, param_hint=option)
     try:
         return dt.date.fromisoformat(value)
-    except ValueError:
-        msg = f"{value!r} is not a date of the form YYYY-MM-DD"
+    except ValueError as exc:
+        msg = f"the date {value!r} does not exist ({exc})"
         raise typer.BadParameter(msg, param_hint=option) from None
 
 
@@ -90,6 +170,18 @@ def parse_group(value: str | None) -> RegionalGroup | None:
         known = ", ".join(GROUP_NAMES)
         msg = f"{value!r} is not a regional group; use one of {known}"
         raise typer.BadParameter(msg, param_hint="--group")
+    return found
+
+
+def parse_status(value: str | None) -> TreatyStatus | None:
+    """Parse a treaty status (``none`` or ``non-party`` for neither) or stop."""
+    if value is None:
+        return None
+    found = STATUS_NAMES.get(value.casefold())
+    if found is None:
+        known = ", ".join(STATUS_NAMES)
+        msg = f"{value!r} is not a status; use one of {known}"
+        raise typer.BadParameter(msg, param_hint="--status")
     return found
 
 

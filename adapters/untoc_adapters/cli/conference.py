@@ -7,7 +7,15 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from untoc_adapters.cli.common import console, mechanism, parse_date, print_json
+from untoc_adapters.cli.common import (
+    JsonOption,
+    OutOption,
+    console,
+    mechanism,
+    parse_date,
+    print_json,
+    safe,
+)
 from untoc_core.conference import (
     Decision,
     DefineThematicCluster,
@@ -25,7 +33,6 @@ app = typer.Typer(
     help="Decisions of the Conference of the Parties.", no_args_is_help=True
 )
 
-JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON document.")]
 DecisionOption = Annotated[
     str,
     typer.Option("--decision", help="The decision's symbol, e.g. 'resolution 5/5'."),
@@ -171,16 +178,18 @@ def adopt_default(
     start = parse_date(starts_on, "--starts-on")
     with mechanism(ctx) as mech:
         recorded = mech.establish_default_distribution(decision=record, starts_on=start)
-    console.print(f"{len(recorded)} decisions recorded under {decision}.")
+    console.print(f"{len(recorded)} decisions recorded under {safe(decision)}.")
 
 
 @app.command("show")
-def show(ctx: typer.Context, as_json: JsonOption = False) -> None:
+def show(
+    ctx: typer.Context, as_json: JsonOption = False, out: OutOption = None
+) -> None:
     """Print the phases, cycles and thematic clusters the Conference established."""
     with mechanism(ctx) as mech:
         state = mech.conference()
     cycles = [state.cycles[n] for n in sorted(state.cycles)]
-    if as_json:
+    if as_json or out:
         print_json(
             {
                 "phases": [
@@ -209,7 +218,8 @@ def show(ctx: typer.Context, as_json: JsonOption = False) -> None:
                     {"kind": e.kind.value, "cycle": e.cycle, "reason": e.reason}
                     for e in state.exceptions
                 ],
-            }
+            },
+            out,
         )
         return
     if not cycles:
@@ -224,7 +234,7 @@ def show(ctx: typer.Context, as_json: JsonOption = False) -> None:
             str(c.number),
             str(c.starts_on),
             str(c.ends_on),
-            "; ".join(state.clusters[k].title for k in c.clusters),
+            safe("; ".join(state.clusters[k].title for k in c.clusters)),
             str(len(state.scope(c.number))),
         )
     console.print(table)
@@ -235,6 +245,7 @@ def phase_status(
     ctx: typer.Context,
     phase: Annotated[int, typer.Argument(help="The phase number.")],
     as_json: JsonOption = False,
+    out: OutOption = None,
 ) -> None:
     """Say whether a phase is complete and which articles remain where (ToR 45)."""
     with mechanism(ctx) as mech:
@@ -243,13 +254,14 @@ def phase_status(
         remaining = phase_remaining(
             mech.conference(), phase, mech.registry(), completed={}
         )
-    if as_json:
+    if as_json or out:
         print_json(
             {
                 "phase": phase,
                 "complete": not remaining,
                 "remaining": {k: [str(a) for a in v] for k, v in remaining.items()},
-            }
+            },
+            out,
         )
         return
     if not remaining:

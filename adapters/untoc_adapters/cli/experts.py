@@ -9,12 +9,15 @@ import typer
 from rich.table import Table
 
 from untoc_adapters.cli.common import (
+    JsonOption,
+    OutOption,
     console,
     mechanism,
     parse_date,
     parse_group,
     parse_instrument,
     print_json,
+    safe,
 )
 from untoc_core.registry import (
     GovernmentalExpert,
@@ -58,9 +61,8 @@ def list_experts(
     group: Annotated[
         str | None, typer.Option(help="Only experts of this regional group.")
     ] = None,
-    as_json: Annotated[
-        bool, typer.Option("--json", help="Print one JSON document.")
-    ] = False,
+    as_json: JsonOption = False,
+    out: OutOption = None,
 ) -> None:
     """Search the roster of governmental experts; the order ranks no one (ToR 3(b))."""
     wanted_instrument = parse_instrument(instrument) if instrument else None
@@ -76,27 +78,30 @@ def list_experts(
             group=wanted_group,
         )
     circulation = registry.last_circulation()
-    if as_json:
+    if as_json or out:
         print_json(
             {
                 "experts": [expert_json(x) for x in found],
                 "last_circulated_on": circulation.circulated_on
                 if circulation
                 else None,
-            }
+            },
+            out,
         )
         return
     table = Table(title=f"Governmental experts: {len(found)}")
-    for column in ("Party", "Name", "Position", "Expertise", "Instruments", "Id"):
+    for column in ("Party", "Name", "Position", "Expertise", "Instruments"):
         table.add_column(column)
+    # `experts withdraw` needs the whole id: never cut it short.
+    table.add_column("Id", no_wrap=True, overflow="fold", min_width=36)
     for x in found:
         table.add_row(
-            x.code,
-            x.name,
-            x.position,
-            "; ".join(x.expertise),
+            safe(x.code),
+            safe(x.name),
+            safe(x.position),
+            safe("; ".join(x.expertise)),
             ", ".join(sorted(i.value for i in x.instruments)),
-            x.expert_id,
+            safe(x.expert_id),
         )
     console.print(table)
     if circulation:
@@ -156,7 +161,7 @@ def withdraw(
                 code=code.upper(), expert_id=expert_id, reason=reason
             )
         )
-    console.print(f"Expert {expert_id} withdrawn.")
+    console.print(f"Expert {safe(expert_id)} withdrawn.")
 
 
 @app.command("circulate")

@@ -1,8 +1,9 @@
 """The ``untoc`` command: global options, ``init``, ``demo`` and the command groups.
 
 Conventions for every command: ``--json`` prints one JSON document on stdout and
-nothing else; dates are ``YYYY-MM-DD``; exit code 0 is success, 1 a refusal or a
-failed check, 2 a usage error.
+nothing else, and ``--out FILE`` writes it to FILE instead; dates are
+``YYYY-MM-DD``; exit code 0 is success, 1 a refusal or a failed check, 2 a usage
+error.
 """
 
 from __future__ import annotations
@@ -14,7 +15,13 @@ from typing import Annotated
 import typer
 
 from untoc_adapters.cli import conference, experts, parties, provisions
-from untoc_adapters.cli.common import console, mechanism, refusals, settings_of
+from untoc_adapters.cli.common import (
+    console,
+    mechanism,
+    refusals,
+    safe,
+    settings_of,
+)
 from untoc_adapters.cli.summary import print_registry_summary
 from untoc_adapters.settings import Settings
 
@@ -70,7 +77,8 @@ def init(ctx: typer.Context) -> None:
     with mechanism(ctx) as mech:
         result = mech.load_reference_snapshot()
     console.print(
-        f"Store ready ({settings.store}) in {settings.data_dir}; registry at version "
+        f"Store ready ({safe(settings.store)}) in {safe(settings.data_dir)}; "
+        f"registry at version "
         f"{result.registry_version} ({result.changes} changes recorded now)."
     )
 
@@ -83,8 +91,8 @@ def demo(ctx: typer.Context) -> None:
         result = mech.load_reference_snapshot()
         registry = mech.registry()
     console.print(
-        f"[bold]untoc demo[/] - store: {settings.store}, "
-        f"data folder: {settings.data_dir}"
+        f"[bold]untoc demo[/] - store: {safe(settings.store)}, "
+        f"data folder: {safe(settings.data_dir)}"
     )
     console.print(
         f"Registry: {len(registry.entries)} entries, {result.changes} changes "

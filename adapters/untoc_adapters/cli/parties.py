@@ -6,24 +6,26 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.markup import escape
 from rich.table import Table
 
 from untoc_adapters.cli.common import (
+    JsonOption,
+    OutOption,
     console,
     mechanism,
     parse_group,
+    parse_status,
     print_json,
+    read_text_file,
+    refusals,
+    safe,
 )
-from untoc_core.errors import InvalidInput
-from untoc_core.registry import AppointFocalPoint, RegistryEntry
-from untoc_core.terms import Instrument, Language, TreatyStatus
+from untoc_core.registry import AppointFocalPoint, RegistryEntry, parse_registry_csv
+from untoc_core.terms import Instrument, Language
 
 app = typer.Typer(
     help="The registry of States parties and signatories.", no_args_is_help=True
 )
-
-JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON document.")]
 
 
 def entry_json(entry: RegistryEntry) -> dict[str, Any]:
@@ -64,6 +66,7 @@ def _text(value: object) -> str | None:
 def list_parties(
     ctx: typer.Context,
     as_json: JsonOption = False,
+    out: OutOption = None,
     group: Annotated[
         str | None,
         typer.Option(
@@ -73,28 +76,29 @@ def list_parties(
     ] = None,
     status: Annotated[
         str | None,
-        typer.Option(help="Only this Convention status: party, signatory, none."),
+        typer.Option(
+            help="Only this Convention status: party, signatory, none (or non-party)."
+        ),
     ] = None,
 ) -> None:
     """Print the registry: each State, its group and its standing per instrument."""
     wanted_group = parse_group(group)
-    if status is not None and status not in {s.value for s in TreatyStatus}:
-        msg = f"{status!r} is not a status; use party, signatory or none"
-        raise typer.BadParameter(msg, param_hint="--status")
+    wanted_status = parse_status(status)
     with mechanism(ctx) as mech:
         registry = mech.registry()
     entries = [
         e
         for e in (registry.entries[c] for c in sorted(registry.entries))
         if (wanted_group is None or e.regional_group is wanted_group)
-        and (status is None or e.convention_status.value == status)
+        and (wanted_status is None or e.convention_status is wanted_status)
     ]
-    if as_json:
+    if as_json or out:
         print_json(
             {
                 "registry_version": registry.version,
                 "entries": [entry_json(e) for e in entries],
-            }
+            },
+            out,
         )
         return
     table = Table(
@@ -104,10 +108,10 @@ def list_parties(
         table.add_column(column)
     for e in entries:
         table.add_row(
-            e.code,
-            e.name(),
-            e.regional_group.short if e.regional_group else "-",
-            *(e.standing(i).status.value for i in Instrument),
+            safe(e.code),
+            safe(e.name()),
+            safe(e.regional_group.short) if e.regional_group else "-",
+            *(safe(e.standing(i).status.value) for i in Instrument),
         )
     console.print(table)
 
@@ -117,36 +121,42 @@ def show(
     ctx: typer.Context,
     code: Annotated[str, typer.Argument(help="ISO 3166 alpha-3 code, e.g. ALB.")],
     as_json: JsonOption = False,
+    out: OutOption = None,
 ) -> None:
     """Print everything the registry holds about one State."""
     with mechanism(ctx) as mech:
         entry = mech.registry().entry(code)
-    if as_json:
-        print_json(entry_json(entry))
+    if as_json or out:
+        print_json(entry_json(entry), out)
         return
     console.print(
-        f"[bold]{escape(entry.name())}[/] ({entry.code}), {entry.entity_type.value}"
+        f"[bold]{safe(entry.name())}[/] ({safe(entry.code)}), "
+        f"{safe(entry.entity_type.value)}"
     )
     for lang in Language:
         name = entry.names.get(lang, "(unknown)")
-        console.print(f"  name \\[{lang.value}]: {escape(name)}")
+        console.print(f"  name \\[{safe(lang.value)}]: {safe(name)}")
     group = entry.regional_group.value if entry.regional_group else "no regional group"
-    console.print(f"  regional group: {group} {entry.regional_group_note}".rstrip())
+    console.print(
+        safe(f"  regional group: {group} {entry.regional_group_note}".rstrip())
+    )
     traditions = (
         ", ".join(sorted(t.value for t in entry.legal_traditions)) or "not recorded"
     )
-    console.print(f"  legal traditions: {traditions}")
+    console.print(f"  legal traditions: {safe(traditions)}")
     for i in Instrument:
         s = entry.standing(i)
         console.print(
-            f"  {i.value}: {s.status.value}"
-            + (f", signed {s.signed}" if s.signed else "")
-            + (f", {s.action or 'deposited'} {s.deposited}" if s.deposited else "")
-            + (f" (as of {s.provenance.as_of})" if s.provenance.as_of else "")
+            safe(
+                f"  {i.value}: {s.status.value}"
+                + (f", signed {s.signed}" if s.signed else "")
+                + (f", {s.action or 'deposited'} {s.deposited}" if s.deposited else "")
+                + (f" (as of {s.provenance.as_of})" if s.provenance.as_of else "")
+            )
         )
     fp = entry.focal_point
     console.print(
-        f"  focal point: {fp.name} <{fp.email}>" if fp else "  focal point: none"
+        safe(f"  focal point: {fp.name} <{fp.email}>" if fp else "  focal point: none")
     )
     console.print(f"  governmental experts: {len(entry.experts)}")
 
@@ -156,26 +166,28 @@ def import_file(
     ctx: typer.Context,
     file: Annotated[Path, typer.Argument(help="A registry CSV file (see the docs).")],
     as_json: JsonOption = False,
+    out: OutOption = None,
 ) -> None:
     """Import a registry CSV; one bad row refuses the file and nothing is recorded."""
+    # The file is read and checked before the store is opened: a bad file leaves
+    # no trace, not even an empty data folder.
+    text = read_text_file(file)
+    with refusals():
+        parse_registry_csv(text, source=str(file))
     with mechanism(ctx) as mech:
-        try:
-            text = file.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            msg = f"{file}: cannot be read as UTF-8 text: {exc}"
-            raise InvalidInput(msg) from exc
         result = mech.import_registry(text, source=str(file))
-    if as_json:
+    if as_json or out:
         print_json(
             {
                 "rows": result.rows,
                 "changes": result.changes,
                 "registry_version": result.registry_version,
-            }
+            },
+            out,
         )
         return
     console.print(
-        f"{file}: {result.rows} rows, {result.changes} changes recorded "
+        f"{safe(file)}: {result.rows} rows, {result.changes} changes recorded "
         f"(registry version {result.registry_version})"
     )
 
@@ -197,4 +209,4 @@ def appoint_focal_point(
                 code=code.upper(), name=name, email=email, expertise=expertise
             )
         )
-    console.print(f"Focal point of {code.upper()} recorded: {name}")
+    console.print(f"Focal point of {safe(code.upper())} recorded: {safe(name)}")

@@ -8,7 +8,15 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from untoc_adapters.cli.common import console, fail, print_json, refusals
+from untoc_adapters.cli.common import (
+    JsonOption,
+    OutOption,
+    console,
+    fail,
+    print_json,
+    refusals,
+    safe,
+)
 from untoc_adapters.coverage import coverage, scan_features
 from untoc_core.rules.provisions import provisions
 
@@ -22,9 +30,8 @@ def show_coverage(
     features: Annotated[
         Path, typer.Option(help="The folder of .feature files.")
     ] = Path("features"),
-    as_json: Annotated[
-        bool, typer.Option("--json", help="Print one JSON document.")
-    ] = False,
+    as_json: JsonOption = False,
+    out: OutOption = None,
     strict: Annotated[
         bool,
         typer.Option(help="Exit 1 if a provision is uncovered or a tag is unknown."),
@@ -34,8 +41,8 @@ def show_coverage(
     catalogue = provisions()
     with refusals():
         result = coverage(catalogue, scan_features(features))
-    if as_json:
-        print_json(result.to_json())
+    if as_json or out:
+        print_json(result.to_json(), out)
     else:
         table = Table(title="Provisions and the scenarios that test them")
         table.add_column("Provision")
@@ -46,17 +53,18 @@ def show_coverage(
                 continue
             found = result.covered.get(pid, ())
             label = (
-                "\n".join(s.label for s in found)
+                "\n".join(safe(s.label) for s in found)
                 if found
                 else "[red]not yet covered[/]"
             )
-            table.add_row(pid, p.kind.value, label)
+            table.add_row(safe(pid), safe(p.kind.value), label)
         console.print(table)
         required = len(result.covered) + len(result.uncovered)
         console.print(f"{len(result.covered)}/{required} provisions covered.")
         for tag, scenarios in result.unknown_tags.items():
             console.print(
-                f"[red]unknown provision tag @{tag}[/] on {scenarios[0].label}"
+                f"[red]unknown provision tag @{safe(tag)}[/] "
+                f"on {safe(scenarios[0].label)}"
             )
     if strict and (result.uncovered or result.unknown_tags):
         fail(

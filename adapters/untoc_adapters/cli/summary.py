@@ -6,7 +6,7 @@ import re
 
 from rich.table import Table
 
-from untoc_adapters.cli.common import console
+from untoc_adapters.cli.common import console, safe
 from untoc_core.registry import Registry, reference_snapshot
 from untoc_core.terms import Instrument, RegionalGroup, TreatyStatus
 
@@ -39,7 +39,7 @@ def print_registry_summary(registry: Registry) -> None:
         ]
         signatories = sum(1 for e in members if e.is_signatory)
         table.add_row(
-            group.value if group else "No regional group",
+            safe(group.value) if group else "No regional group",
             *(str(n) for n in counts),
             str(signatories),
         )
@@ -55,7 +55,7 @@ def print_registry_summary(registry: Registry) -> None:
     console.print(table)
 
     snapshot = reference_snapshot()
-    console.print(f"[bold]Reference data:[/] {snapshot.name}")
+    console.print(f"[bold]Reference data:[/] {safe(snapshot.name)}")
     for instrument in Instrument:
         dates = sorted(
             {
@@ -67,13 +67,14 @@ def print_registry_summary(registry: Registry) -> None:
         )
         if dates:
             console.print(
-                f"  {instrument.value} standings as of {dates[0]} (base) "
-                f"to {dates[-1]} (latest update)"
+                f"  {instrument.value} standings as of {safe(dates[0])} (base) "
+                f"to {safe(dates[-1])} (latest update)"
             )
     for block in snapshot.blocks:
         flag = "[yellow]STALE[/] " if block.stale else ""
-        console.print(f"  {flag}{block.name}: as of {block.as_of}")
+        console.print(f"  {flag}{safe(block.name)}: as of {safe(block.as_of)}")
     for block in snapshot.stale_blocks:
         console.print(
-            f"[yellow]Warning - {block.name}:[/] {' '.join(block.note.split())}"
+            f"[yellow]Warning - {safe(block.name)}:[/] "
+            f"{safe(' '.join(block.note.split()))}"
         )

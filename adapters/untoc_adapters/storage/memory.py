@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from eventsourcing.persistence import Notification
 from eventsourcing.popo import POPOApplicationRecorder
@@ -11,6 +11,7 @@ from untoc_adapters.settings import Settings
 from untoc_adapters.storage.base import RecorderEventStore
 from untoc_adapters.storage.mapper import AttrsMapper
 from untoc_core.catalogue import EVENTS
+from untoc_core.ports import EventStore
 
 
 class MemoryStreamRecorder(POPOApplicationRecorder):
@@ -49,3 +50,8 @@ class MemoryStreamRecorder(POPOApplicationRecorder):
 def open_memory_store(settings: Settings | None = None) -> RecorderEventStore:  # noqa: ARG001
     """Open an empty in-memory store; everything is lost when it is closed."""
     return RecorderEventStore(MemoryStreamRecorder(), AttrsMapper(EVENTS))
+
+
+# The entry point is loaded untyped; this line makes mypy check the store's fit to
+# the EventStore port.
+_PORT: Callable[[Settings], EventStore] = open_memory_store

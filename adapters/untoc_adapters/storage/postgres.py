@@ -8,18 +8,21 @@ notification ids, which commit in order but may have gaps.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any
-from urllib.parse import parse_qs, unquote, urlsplit
+from collections.abc import Callable, Sequence
+from typing import Any, NamedTuple
+from urllib.parse import SplitResult, parse_qs, unquote, urlsplit, urlunsplit
+
+from eventsourcing.persistence import Notification, PersistenceError
 
 from untoc_adapters.settings import Settings
 from untoc_adapters.storage.base import RecorderEventStore
 from untoc_adapters.storage.mapper import AttrsMapper
 from untoc_core.catalogue import EVENTS
-from untoc_core.errors import ConfigurationError
+from untoc_core.errors import ConfigurationError, StoreError
+from untoc_core.ports import EventStore
 
 try:
-    from eventsourcing.persistence import Notification
+    import psycopg
     from eventsourcing.postgres import PostgresApplicationRecorder, PostgresDatastore
     from psycopg.sql import SQL, Identifier
 except ImportError as exc:  # pragma: no cover - depends on the installed extras
@@ -28,6 +31,8 @@ else:
     _MISSING = None
 
 TABLE = "untoc_events"
+CONNECT_TIMEOUT = 5
+"""Seconds to wait for the server before giving up, so a wrong URL fails fast."""
 
 
 class PostgresStreamRecorder(PostgresApplicationRecorder):
@@ -81,29 +86,96 @@ class PostgresStreamRecorder(PostgresApplicationRecorder):
 
 
 def open_postgres_store(settings: Settings) -> RecorderEventStore:
-    """Connect to the PostgreSQL database named by ``settings.store_url``."""
+    """Connect to the PostgreSQL database named by ``settings.store_url``.
+
+    Raises:
+        ConfigurationError: the extra is missing or the URL is malformed.
+        StoreError: the server cannot be reached or refuses the connection, or the
+            table cannot be created. Messages name the URL with its password hidden.
+    """
     if _MISSING is not None:
         msg = "the postgres store needs the 'postgres' extra: untoc[postgres]"
         raise ConfigurationError(msg) from _MISSING
     if not settings.store_url:
         msg = "the postgres store needs UNTOC_STORE_URL (postgresql://user@host/dbname)"
         raise ConfigurationError(msg)
-    url = urlsplit(settings.store_url)
+    try:
+        url = urlsplit(settings.store_url)
+        port = url.port or 5432
+    except ValueError as exc:
+        msg = f"the postgres store URL is malformed ({exc})"
+        raise ConfigurationError(msg) from exc
+    shown = redacted(url)
     if url.scheme not in {"postgresql", "postgres"} or not url.path.strip("/"):
-        msg = f"{settings.store_url!r} is not a postgresql://user@host/dbname URL"
+        msg = f"{shown!r} is not a postgresql://user@host/dbname URL"
         raise ConfigurationError(msg)
-    schema = parse_qs(url.query).get("schema", [""])[0]
-    datastore = PostgresDatastore(
+    password = unquote(url.password or "")
+    connection = _Connection(
         dbname=url.path.strip("/"),
         host=url.hostname or "127.0.0.1",
-        port=url.port or 5432,
+        port=port,
         user=unquote(url.username or "postgres"),
-        password=unquote(url.password or ""),
-        schema=schema,
+        password=password,
+    )
+    _probe(connection, shown)
+    datastore = PostgresDatastore(
+        dbname=connection.dbname,
+        host=connection.host,
+        port=connection.port,
+        user=connection.user,
+        password=connection.password,
+        schema=parse_qs(url.query).get("schema", [""])[0],
         originator_id_type="text",
+        connect_timeout=CONNECT_TIMEOUT,
         pool_size=2,
         max_overflow=2,
     )
-    recorder = PostgresStreamRecorder(datastore, events_table_name=TABLE)
-    recorder.create_table()
+    try:
+        recorder = PostgresStreamRecorder(datastore, events_table_name=TABLE)
+        recorder.create_table()
+    except PersistenceError as exc:
+        datastore.close()
+        msg = f"cannot open the postgres store at {shown}: {_reason(exc, password)}"
+        raise StoreError(msg) from exc
     return RecorderEventStore(recorder, AttrsMapper(EVENTS), close=(datastore,))
+
+
+def redacted(url: SplitResult) -> str:
+    """The URL with its password, if any, replaced by ``***``."""
+    if url.password is None:
+        return urlunsplit(url)
+    user, _, host = url.netloc.rpartition("@")
+    name = user.partition(":")[0]
+    return urlunsplit(url._replace(netloc=f"{name}:***@{host}"))
+
+
+class _Connection(NamedTuple):
+    dbname: str
+    host: str
+    port: int
+    user: str
+    password: str
+
+
+def _probe(connection: _Connection, shown: str) -> None:
+    """Connect once, so an unreachable server fails fast with libpq's reason.
+
+    eventsourcing's pool only reports that no connection came in time.
+    """
+    try:
+        psycopg.connect(**connection._asdict(), connect_timeout=CONNECT_TIMEOUT).close()
+    except psycopg.Error as exc:
+        reason = _reason(exc, connection.password)
+        msg = f"cannot connect to the postgres store at {shown}: {reason}"
+        raise StoreError(msg) from exc
+
+
+def _reason(exc: Exception, password: str) -> str:
+    """The error's message on one line, never showing the password."""
+    text = " ".join(str(exc).split())
+    return text.replace(password, "***") if password else text
+
+
+# The entry point is loaded untyped; this line makes mypy check the store's fit to
+# the EventStore port.
+_PORT: Callable[[Settings], EventStore] = open_postgres_store

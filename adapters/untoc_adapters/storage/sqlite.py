@@ -7,17 +7,20 @@ the rowid as the position.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import sqlite3
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from eventsourcing.persistence import Notification
+from eventsourcing.persistence import Notification, PersistenceError
 from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteDatastore
 
 from untoc_adapters.settings import Settings
 from untoc_adapters.storage.base import RecorderEventStore
 from untoc_adapters.storage.mapper import AttrsMapper
 from untoc_core.catalogue import EVENTS
+from untoc_core.errors import StoreError
+from untoc_core.ports import EventStore
 
 
 class SQLiteStreamRecorder(SQLiteApplicationRecorder):
@@ -70,11 +73,36 @@ def open_sqlite_store(settings: Settings) -> RecorderEventStore:
 
     The file is ``settings.store_url`` if it is set (a path, or ``:memory:``), else
     ``events.sqlite3`` in the data directory.
+
+    Raises:
+        StoreError: the folder cannot be created, or the file cannot be opened as a
+            SQLite database; the message names the path.
     """
     target = settings.store_url or str(settings.data_dir / "events.sqlite3")
     if target != ":memory:" and not target.startswith("file:"):
-        Path(target).parent.mkdir(parents=True, exist_ok=True)
+        _make_folder(Path(target).parent)
     datastore = SQLiteDatastore(db_name=target, originator_id_type="text")
-    recorder = SQLiteStreamRecorder(datastore)
-    recorder.create_table()
+    try:
+        recorder = SQLiteStreamRecorder(datastore)
+        recorder.create_table()
+    except (PersistenceError, sqlite3.Error) as exc:
+        datastore.close()
+        msg = f"cannot open the SQLite store {target}: {exc}"
+        raise StoreError(msg) from exc
     return RecorderEventStore(recorder, AttrsMapper(EVENTS), close=(datastore,))
+
+
+def _make_folder(folder: Path) -> None:
+    if folder.exists() and not folder.is_dir():
+        msg = f"cannot use {folder} as the folder of the SQLite store: it is a file"
+        raise StoreError(msg)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        msg = f"cannot create the folder {folder} for the SQLite store: {exc.strerror}"
+        raise StoreError(msg) from exc
+
+
+# The entry point is loaded untyped; this line makes mypy check the store's fit to
+# the EventStore port.
+_PORT: Callable[[Settings], EventStore] = open_sqlite_store
