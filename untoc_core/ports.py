@@ -10,11 +10,14 @@ Adapters are found by name under the entry-point group ``untoc.<port>``, for exa
 from __future__ import annotations
 
 import datetime as dt
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 import attrs
 
 from untoc_core.events import Event
+
+if TYPE_CHECKING:
+    from untoc_core.drawing.search import CompletionProblem
 
 
 @attrs.frozen(kw_only=True)
@@ -124,4 +127,26 @@ class Clock(Protocol):
 
     def now(self) -> dt.datetime:
         """Return the current time, timezone-aware, in UTC."""
+        ...
+
+
+class CompletionSolver(Protocol):
+    """Decides exactly whether the open reviewer slots of a cycle can be filled.
+
+    Implementations: ``search`` (pure Python, in the core) and ``cpsat`` (OR-Tools),
+    found under the entry-point group ``untoc.completion_solver``. All must give the
+    same yes or no for the same problem; which filling they return may differ.
+    """
+
+    def complete(self, problem: CompletionProblem) -> list[int] | None:
+        """A filling of every slot keeping every rule, or ``None`` if none exists.
+
+        Args:
+            problem: The slots, what may fill each, the picks already made and the
+                limits (see :class:`untoc_core.drawing.search.CompletionProblem`).
+
+        Returns:
+            For each slot, the index of the State filling it; fixed slots keep their
+            pick. ``None`` means no filling exists.
+        """
         ...

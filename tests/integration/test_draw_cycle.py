@@ -1,0 +1,153 @@
+"""Whole cycles drawn with the default solvers (plain search, then CP-SAT)."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tests.unit.test_drawing import check_rules, party, seed, small_pool
+from untoc_adapters.solvers import CpSatSolver, default_solver
+from untoc_core.drawing.assignment import CycleAssignment
+from untoc_core.drawing.search import CompletionProblem
+from untoc_core.drawing.simulate import draw_cycle
+from untoc_core.drawing.stream import LotStream
+from untoc_core.drawing.years import draw_years
+from untoc_core.terms import Instrument, TreatyStatus
+
+TIP, SOM = Instrument.TIP, Instrument.SOM
+
+
+@pytest.mark.parametrize("n", range(25))
+def test_every_rule_holds_in_a_whole_cycle(n: int) -> None:
+    pool = small_pool()
+    draw = draw_cycle(
+        pool,
+        seed=seed(n),
+        years=3,
+        min_reviews=1,
+        max_reviews=3,
+        solver=default_solver(),
+    )
+    check_rules(
+        pool,
+        [(r.under_review, r.reviewers, r.same_region_reviewer) for r in draw.reviews],
+    )
+    assert len(draw.reviews) == len(pool)
+
+
+def test_a_cycle_is_drawn_again_identically_from_its_seed() -> None:
+    pool = small_pool()
+    first = draw_cycle(
+        pool,
+        seed=seed(7),
+        years=3,
+        min_reviews=1,
+        max_reviews=3,
+        solver=default_solver(),
+    )
+    second = draw_cycle(
+        pool,
+        seed=seed(7),
+        years=3,
+        min_reviews=1,
+        max_reviews=3,
+        solver=default_solver(),
+    )
+    assert first == second
+    other = draw_cycle(
+        pool,
+        seed=seed(8),
+        years=3,
+        min_reviews=1,
+        max_reviews=3,
+        solver=default_solver(),
+    )
+    assert other.reviews != first.reviews
+
+
+def test_a_similar_legal_system_is_preferred_for_the_same_region_reviewer() -> None:
+    north = [party(f"N{i}", "North", traditions=("civil_law",)) for i in range(4)]
+    north.append(party("NC", "North", traditions=("common_law",)))
+    north.append(party("ND", "North", traditions=("common_law",)))
+    for n in range(10):
+        draw = draw_cycle(
+            north,
+            seed=seed(n),
+            years=1,
+            min_reviews=1,
+            max_reviews=3,
+            solver=default_solver(),
+        )
+        for review in draw.reviews:
+            if review.under_review in ("NC", "ND"):
+                # the other common-law State is allowed unless rules forbid it
+                assert review.same_region_reviewer is not None
+
+
+def test_a_tight_registry_never_runs_into_a_dead_end() -> None:
+    # Four Convention-only States can review only each other and the signatory; the
+    # five Protocol parties must review each other in a perfect round.
+    pool = [
+        *(party(f"C{i}", "East") for i in range(4)),
+        *(party(f"P{i}", "East", (TIP, SOM)) for i in range(5)),
+        party("SIG", "East", status=TreatyStatus.SIGNATORY),
+    ]
+    for n in range(30):
+        draw = draw_cycle(
+            pool,
+            seed=seed(n),
+            years=3,
+            min_reviews=1,
+            max_reviews=3,
+            solver=default_solver(),
+        )
+        check_rules(
+            pool,
+            [
+                (r.under_review, r.reviewers, r.same_region_reviewer)
+                for r in draw.reviews
+            ],
+        )
+
+
+def exact_allowed(engine: CycleAssignment, slot: int) -> list[str]:
+    """Every code for which CP-SAT completes the cycle with it in ``slot``."""
+    found = []
+    for r in engine._static[slot]:
+        fixed = list(engine.picks)
+        fixed[slot] = r
+        problem = CompletionProblem(
+            parties=len(engine.parties),
+            reviewers=tuple(engine.reviewers),
+            pur=tuple(engine._pur),
+            sibling=tuple(engine._sibling),
+            eligible=tuple(tuple(e) for e in engine._static),
+            fixed=tuple(fixed),
+            min_reviews=engine.min_reviews,
+            max_reviews=engine.max_reviews,
+        )
+        if CpSatSolver().complete(problem) is not None:
+            found.append(engine.parties[r].code)
+    return found
+
+
+@settings(max_examples=10, deadline=None)
+@given(n=st.integers(0, 10_000))
+def test_the_allowed_candidates_are_exactly_those_of_some_complete_filling(
+    n: int,
+) -> None:
+    pool = small_pool()
+    drawn = draw_years(pool, 2, LotStream(seed(n)))
+    engine = CycleAssignment(
+        pool,
+        drawn.review_years,
+        min_reviews=1,
+        max_reviews=3,
+        solver=default_solver(),
+    )
+    stream = LotStream(seed(n))
+    for s in range(len(engine.slots)):
+        allowed = engine.allowed(s)
+        assert allowed == exact_allowed(engine, s)
+        engine.pick(s, allowed[stream.below(len(allowed), "x").value])

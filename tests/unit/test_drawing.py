@@ -1,0 +1,261 @@
+"""The drawing of lots: stream, review years, reviewers with exact look-ahead."""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+from collections import Counter
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from untoc_core.drawing.assignment import SAME_REGION, CycleAssignment
+from untoc_core.drawing.pool import DrawParty
+from untoc_core.drawing.search import CompletionProblem, SearchSolver
+from untoc_core.drawing.stream import WORD, LotStream
+from untoc_core.drawing.years import apportion, draw_years
+from untoc_core.errors import (
+    InvalidInput,
+    MutualReviewUnavoidable,
+    NoEligibleReviewer,
+    ReviewLoadImpossible,
+)
+from untoc_core.terms import Instrument, TreatyStatus
+
+TIP, SOM = Instrument.TIP, Instrument.SOM
+
+
+def seed(n: int) -> bytes:
+    return hashlib.sha256(f"seed {n}".encode()).digest()
+
+
+def party(
+    code: str,
+    group: str | None,
+    protocols: tuple[Instrument, ...] = (),
+    traditions: tuple[str, ...] = ("civil_law",),
+    status: TreatyStatus = TreatyStatus.PARTY,
+) -> DrawParty:
+    return DrawParty(
+        code=code,
+        regional_group=group,
+        legal_traditions=frozenset(traditions),
+        protocols=frozenset(protocols),
+        status=status,
+    )
+
+
+def small_pool() -> list[DrawParty]:
+    """Seventeen fictional States in two groups, and one outside the groups."""
+    north = [party(f"N{i:02d}", "North", (TIP,) if i % 2 else ()) for i in range(8)]
+    south = [
+        party(f"S{i:02d}", "South", (TIP, SOM) if i < 5 else (), ("common_law",))
+        for i in range(8)
+    ]
+    return [*north, *south, party("XEU", None, (TIP,))]
+
+
+# -- the stream --------------------------------------------------------------------
+
+
+def test_the_stream_repeats_from_the_same_seed_and_differs_by_label() -> None:
+    a, b = LotStream(seed(1)), LotStream(seed(1))
+    assert [a.word("x") for _ in range(3)] == [b.word("x") for _ in range(3)]
+    assert LotStream(seed(1)).word("x") != LotStream(seed(1)).word("y")
+    assert LotStream(seed(1)).word("x") != LotStream(seed(2)).word("x")
+
+
+def test_a_word_in_the_biased_tail_is_rejected_and_recorded() -> None:
+    stream = LotStream(seed(1))
+    words = iter([WORD - 1, 7])
+    stream.word = lambda _label: next(words)  # type: ignore[method-assign]
+    lot = stream.below(3, "x")
+    assert lot.words == (WORD - 1, 7)
+    assert lot.value == 7 % 3
+
+
+def test_lots_are_uniform() -> None:
+    stream = LotStream(seed(3))
+    counts = Counter(stream.below(5, "fair").value for _ in range(10_000))
+    chi2 = sum((c - 2000) ** 2 / 2000 for c in counts.values())
+    assert len(counts) == 5
+    assert chi2 < 18.47  # p = 0.001 with 4 degrees of freedom
+
+
+def test_a_short_seed_is_refused() -> None:
+    with pytest.raises(ValueError, match="16 bytes"):
+        LotStream(b"short")
+
+
+# -- review years (ToR 14) -----------------------------------------------------------
+
+
+@given(
+    sizes=st.dictionaries(st.sampled_from("ABCDE"), st.integers(0, 60), min_size=1),
+    years=st.integers(1, 6),
+)
+def test_each_group_counts_the_floor_or_ceiling_each_year(
+    sizes: dict[str, int], years: int
+) -> None:
+    quotas = apportion(sizes, years)
+    for g, counts in quotas.items():
+        assert sum(counts) == sizes[g]
+        assert set(counts) <= {sizes[g] // years, -(-sizes[g] // years)}
+    totals = [sum(q[y] for q in quotas.values()) for y in range(years)]
+    assert max(totals) - min(totals) <= 1
+
+
+def test_the_conference_numbers_per_year_are_shared_in_proportion() -> None:
+    quotas = apportion({"A": 50, "B": 30, "C": 20}, 2, per_year=(40, 60))
+    assert [sum(q[y] for q in quotas.values()) for y in range(2)] == [40, 60]
+    assert quotas == {"A": [20, 30], "B": [12, 18], "C": [8, 12]}
+
+
+def test_numbers_per_year_that_do_not_add_up_are_refused() -> None:
+    with pytest.raises(InvalidInput, match="add up"):
+        apportion({"A": 5}, 2, per_year=(2, 2))
+
+
+def test_every_state_is_drawn_for_exactly_one_year() -> None:
+    pool = small_pool()
+    drawn = draw_years(pool, 3, LotStream(seed(4)))
+    codes = [c for year in drawn.review_years for c in year]
+    assert sorted(codes) == sorted(p.code for p in pool)
+    again = draw_years(pool, 3, LotStream(seed(4)))
+    assert again.review_years == drawn.review_years
+
+
+# -- reviewers (ToR 18-20) -------------------------------------------------------------
+
+
+def check_rules(
+    pool: list[DrawParty], reviews: list[tuple[str, tuple[str, str], str | None]]
+) -> None:
+    by_code = {p.code: p for p in pool}
+    load: Counter[str] = Counter()
+    pairs = set()
+    for pur, (a, b), same in reviews:
+        under = by_code[pur]
+        assert a != b
+        assert pur not in (a, b)
+        for r in (a, b):
+            assert by_code[r].can_review
+            assert under.protocols <= by_code[r].protocols
+            load[r] += 1
+            pairs.add((r, pur))
+        if under.regional_group is None:
+            assert same is None
+        else:
+            assert same in (a, b)
+            assert by_code[same].regional_group == under.regional_group
+    assert not any((p, r) in pairs for r, p in pairs), "mutual review"
+    assert all(1 <= load[p.code] <= 3 for p in pool if p.can_review)
+
+
+def all_fillings(problem: CompletionProblem) -> list[list[int]]:
+    open_slots = [s for s, r in enumerate(problem.fixed) if r < 0]
+    found = []
+    for combo in itertools.product(*(problem.eligible[s] for s in open_slots)):
+        assign = list(problem.fixed)
+        for s, r in zip(open_slots, combo, strict=True):
+            assign[s] = r
+        if problem.keeps_rules(assign):
+            found.append(assign)
+    return found
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    eligible=st.lists(
+        st.lists(st.integers(0, 4), min_size=1, max_size=3, unique=True),
+        min_size=2,
+        max_size=6,
+    ),
+    low=st.integers(0, 1),
+)
+def test_the_plain_search_finds_a_filling_exactly_when_one_exists(
+    eligible: list[list[int]], low: int
+) -> None:
+    slots = len(eligible) - len(eligible) % 2
+    pur = tuple(5 + s // 2 for s in range(slots))
+    problem = CompletionProblem(
+        parties=5 + slots // 2,
+        reviewers=(0, 1, 2, 3, 4),
+        pur=pur,
+        sibling=tuple(s + 1 if s % 2 == 0 else s - 1 for s in range(slots)),
+        eligible=tuple(tuple(e) for e in eligible[:slots]),
+        fixed=(-1,) * slots,
+        min_reviews=low,
+        max_reviews=2,
+    )
+    solution = SearchSolver().complete(problem)
+    assert (solution is not None) == bool(all_fillings(problem))
+    if solution is not None:
+        assert problem.keeps_rules(solution)
+
+
+def test_a_two_party_group_cannot_avoid_mutual_review() -> None:
+    pool = [
+        party("A1", "A"),
+        party("A2", "A"),
+        *(party(f"B{i}", "B") for i in range(4)),
+    ]
+    with pytest.raises(MutualReviewUnavoidable, match=r"^\[ToR-19c\]"):
+        CycleAssignment(pool, [["A1", "A2"]], min_reviews=0, max_reviews=3)
+
+
+def test_a_protocol_party_with_no_eligible_reviewer_is_refused() -> None:
+    pool = [
+        party("XA1", None, (TIP, SOM)),
+        *(party(f"A{i}", "A", (TIP,)) for i in range(2, 6)),
+    ]
+    with pytest.raises(NoEligibleReviewer, match=r"^\[ToR-18bis\] .*XA1"):
+        CycleAssignment(pool, [["XA1"]], min_reviews=0, max_reviews=3)
+
+
+def test_too_few_reviews_for_the_load_limits_are_refused() -> None:
+    pool = [party(f"A{i}", "A") for i in range(8)]
+    with pytest.raises(ReviewLoadImpossible, match=r"^\[ToR-20b\]"):
+        CycleAssignment(pool, [["A0"]], min_reviews=1, max_reviews=3)
+
+
+def test_a_signatory_is_reviewed_but_never_reviews() -> None:
+    pool = [
+        *(party(f"A{i}", "A") for i in range(5)),
+        party("SIG", "A", status=TreatyStatus.SIGNATORY),
+    ]
+    engine = CycleAssignment(
+        pool, [[p.code for p in pool]], min_reviews=1, max_reviews=3
+    )
+    for s, slot in enumerate(engine.slots):
+        assert "SIG" not in engine.allowed(s) or slot.under_review == "SIG"
+        allowed = engine.allowed(s)
+        assert "SIG" not in allowed
+        engine.pick(s, allowed[0])
+
+
+def test_a_deferring_reviewer_is_not_drawn_that_year() -> None:
+    pool = [party(f"A{i}", "A") for i in range(6)]
+    engine = CycleAssignment(
+        pool, [["A0", "A1"], ["A2", "A3", "A4", "A5"]], min_reviews=1, max_reviews=3
+    )
+    engine.exclude(1, "A4")
+    for s, slot in enumerate(engine.slots):
+        allowed = engine.allowed(s)
+        if slot.year == 1:
+            assert "A4" not in allowed
+        engine.pick(s, allowed[-1])
+    assert SAME_REGION in engine.reviewers_of("A0", 1)
+
+
+def test_the_search_gives_up_within_its_budget_when_asked() -> None:
+    from untoc_core.drawing.search import Undecided  # noqa: PLC0415
+
+    pool = small_pool()
+    drawn = draw_years(pool, 1, LotStream(seed(1)))
+    with pytest.raises(Undecided):
+        CycleAssignment(
+            pool, drawn.review_years, min_reviews=1, max_reviews=3,
+            solver=SearchSolver(max_nodes=1),
+        )  # fmt: skip

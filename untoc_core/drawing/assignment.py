@@ -1,0 +1,549 @@
+"""Reviewing States for every State under review of a cycle, with exact look-ahead.
+
+The slots of a cycle are known once the review years are drawn: each State under
+review needs a same-region reviewer (if it has a regional group) and another
+reviewer. A pick is allowed only if the rest of the cycle can still be completed
+without breaking a rule:
+
+* a reviewer is a State party, never the State under review itself, and a party to
+  every Protocol the State under review is party to (ToR 18, 18 bis, 57);
+* the same-region reviewer shares its regional group (ToR 19);
+* the two reviewers of a State differ, and no two States review each other within
+  the cycle (ToR 19);
+* each State party performs at least one and at most three reviews in the cycle
+  (ToR 20), and serves in no year it deferred (ToR 20).
+
+The engine keeps a *witness*: one complete assignment of every open slot that keeps
+all the rules. Most candidates are confirmed by a one-move change of the witness;
+the others go to an exact search, so the set of allowed candidates is always the
+exact one, whatever method confirmed each member. That matters for verification:
+any correct implementation computes the same sets and so the same draw.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+import attrs
+
+from untoc_core.drawing.pool import DrawParty
+from untoc_core.drawing.search import CompletionProblem, SearchSolver
+from untoc_core.errors import DrawImpossible, InvalidInput
+from untoc_core.ports import CompletionSolver
+
+SAME_REGION = "same-region"
+OTHER = "other"
+SECOND = "second"
+"""The second reviewer of a State outside the regional groups (see ADR 0004)."""
+
+
+@attrs.frozen(kw_only=True)
+class Slot:
+    """One reviewer to draw: the year, the State under review, and which reviewer."""
+
+    year: int
+    under_review: str
+    kind: str
+
+    @property
+    def label(self) -> str:
+        """The stream label of the slot's pick."""
+        return f"reviewers/{self.year}/{self.under_review}/{self.kind}"
+
+
+class CycleAssignment:
+    """The reviewers of a cycle: slots, the picks made so far, and what is allowed.
+
+    Args:
+        pool: Every State of the cycle: those under review and those that may review.
+        review_years: For years 1..N, the States reviewed that year, in draw order.
+        min_reviews: The fewest reviews a State party performs in the cycle.
+        max_reviews: The most reviews a State party performs in the cycle.
+
+    Raises:
+        DrawImpossible: no complete assignment exists; the message names the rule
+            that cannot be kept.
+    """
+
+    def __init__(
+        self,
+        pool: Sequence[DrawParty],
+        review_years: Sequence[Sequence[str]],
+        *,
+        min_reviews: int,
+        max_reviews: int,
+        solver: CompletionSolver | None = None,
+    ) -> None:
+        self.parties = tuple(sorted(pool, key=lambda p: p.code))
+        self.index = {p.code: i for i, p in enumerate(self.parties)}
+        if len(self.index) != len(self.parties):
+            msg = "a State appears twice in the pool"
+            raise InvalidInput(msg)
+        self.min_reviews = min_reviews
+        self.max_reviews = max_reviews
+        self._solver: CompletionSolver = solver or SearchSolver()
+        self.reviewers = [i for i, p in enumerate(self.parties) if p.can_review]
+        slots: list[Slot] = []
+        for year, codes in enumerate(review_years, start=1):
+            for code in codes:
+                if code not in self.index:
+                    msg = f"{code} is under review but not in the pool"
+                    raise InvalidInput(msg)
+                grouped = self.parties[self.index[code]].regional_group is not None
+                kinds = (SAME_REGION, OTHER) if grouped else (OTHER, SECOND)
+                slots.extend(Slot(year=year, under_review=code, kind=k) for k in kinds)
+        self.slots = tuple(slots)
+        self._pur = [self.index[s.under_review] for s in slots]
+        self._sibling = [-1] * len(slots)
+        for a, b in zip(range(len(slots)), range(1, len(slots)), strict=False):
+            if self._pur[a] == self._pur[b]:
+                self._sibling[a], self._sibling[b] = b, a
+        self._excluded: set[tuple[int, int]] = set()
+        self._static: list[list[int]] = []
+        self._static_sets: list[frozenset[int]] = []
+        self._order: list[int] = []
+        self._set_eligibility()
+        self.picks = [-1] * len(slots)
+        self._pick_load = [0] * len(self.parties)
+        self._pick_reviews: list[set[int]] = [set() for _ in self.parties]
+        self._witness: list[int] = []
+        self._w_load: list[int] = []
+        self._w_reviews: list[set[int]] = []
+        self._refresh_witness()
+
+    # -- public --------------------------------------------------------------------
+
+    def slot_of(self, year: int, under_review: str, kind: str) -> int:
+        """The index of a slot."""
+        for i, s in enumerate(self.slots):
+            if (s.year, s.under_review, s.kind) == (year, under_review, kind):
+                return i
+        msg = f"no {kind} slot for {under_review} in year {year}"
+        raise InvalidInput(msg)
+
+    def allowed(self, slot: int) -> list[str]:
+        """The codes that may fill an open slot, in code order (the exact set)."""
+        if self.picks[slot] >= 0:
+            msg = f"slot {self.slots[slot].label} is already filled"
+            raise InvalidInput(msg)
+        return [
+            self.parties[r].code for r in self._static[slot] if self._feasible(slot, r)
+        ]
+
+    def similar(self, slot: int, codes: Iterable[str]) -> list[str]:
+        """Of ``codes``, those whose legal traditions meet those under review."""
+        mine = self.parties[self._pur[slot]].legal_traditions
+        return [c for c in codes if self.parties[self.index[c]].legal_traditions & mine]
+
+    def pick(self, slot: int, code: str) -> None:
+        """Fill a slot; only an allowed code is accepted."""
+        r = self.index.get(code, -1)
+        if r < 0 or not self._feasible(slot, r):
+            msg = f"{code} may not fill {self.slots[slot].label}"
+            raise InvalidInput(msg)
+        changes = self._witness_changes(slot, r)
+        self._set_pick(slot, r)
+        self._adopt_witness(changes)
+
+    def release(self, slot: int) -> None:
+        """Open a filled slot again (a redraw or a deferral)."""
+        self._set_pick(slot, -1)
+
+    def exclude(self, year: int, code: str) -> None:
+        """A State defers serving as a reviewer in ``year`` (ToR 20).
+
+        Open slots of that year no longer accept it; a slot of that year it already
+        fills is opened again, to be drawn anew. Raises ``DrawImpossible`` if the
+        cycle can then no longer be completed.
+        """
+        r = self.index[code]
+        self._excluded.add((year, r))
+        for s, slot in enumerate(self.slots):
+            if slot.year == year and self.picks[s] == r:
+                self._set_pick(s, -1)
+        self._set_eligibility()
+        self._refresh_witness()
+
+    def reviewers_of(self, code: str, year: int) -> dict[str, str]:
+        """The filled slots of a State under review: kind -> reviewer code."""
+        return {
+            s.kind: self.parties[self.picks[i]].code
+            for i, s in enumerate(self.slots)
+            if s.under_review == code and s.year == year and self.picks[i] >= 0
+        }
+
+    def assignment(self) -> list[str | None]:
+        """The code in each slot, ``None`` where still open."""
+        return [self.parties[r].code if r >= 0 else None for r in self.picks]
+
+    # -- eligibility, picks and witness ----------------------------------------------
+
+    def _set_eligibility(self) -> None:
+        self._static = [self._eligible(s) for s in range(len(self.slots))]
+        self._static_sets = [frozenset(e) for e in self._static]
+        self._eligible_slots: list[list[int]] = [[] for _ in self.parties]
+        for slot, found in enumerate(self._static):
+            for r in found:
+                self._eligible_slots[r].append(slot)
+        self._order = sorted(
+            range(len(self.slots)), key=lambda s: (len(self._static[s]), s)
+        )
+
+    def _set_pick(self, s: int, r: int) -> None:
+        old = self.picks[s]
+        if old >= 0:
+            self._pick_load[old] -= 1
+            self._pick_reviews[old].discard(self._pur[s])
+        self.picks[s] = r
+        if r >= 0:
+            self._pick_load[r] += 1
+            self._pick_reviews[r].add(self._pur[s])
+
+    def _set_witness(self, w: list[int]) -> None:
+        self._witness = w
+        self._w_load = [0] * len(self.parties)
+        self._w_reviews = [set() for _ in self.parties]
+        self._w_slots: list[list[int]] = [[] for _ in self.parties]
+        for s, r in enumerate(w):
+            self._w_load[r] += 1
+            self._w_reviews[r].add(self._pur[s])
+            self._w_slots[r].append(s)
+
+    def _eligible(self, s: int) -> list[int]:
+        slot = self.slots[s]
+        pur = self.parties[self._pur[s]]
+        return [
+            r
+            for r in self.reviewers
+            if r != self._pur[s]
+            and (slot.year, r) not in self._excluded
+            and pur.protocols <= self.parties[r].protocols
+            and (
+                slot.kind != SAME_REGION
+                or self.parties[r].regional_group == pur.regional_group
+            )
+        ]
+
+    def _refresh_witness(self) -> None:
+        solution = self._solve(list(self.picks), self._witness or None)
+        if solution is None:
+            raise self._diagnose()
+        self._set_witness(solution)
+        self._rebalance()
+
+    def _witness_changes(self, s: int, r: int) -> dict[int, int] | None:
+        """Changes giving slot ``s`` of the witness to ``r``; ``None``: search anew."""
+        if self._witness[s] == r:
+            return {}
+        return self._repair(s, r)
+
+    def _adopt_witness(self, changes: dict[int, int] | None) -> None:
+        """Bring the witness in line with the picks after a pick."""
+        if changes is not None:
+            moved = list(self._witness)
+            for t, x in changes.items():
+                moved[t] = x
+            self._set_witness(moved)  # rebuilt whole: a change set may pass through
+            self._rebalance()  # states where one reviewer holds both slots of a State
+            return
+        solution = self._solve(list(self.picks), self._witness)
+        if solution is None:  # pragma: no cover - pick() checked feasibility
+            msg = "internal error: an allowed pick left no complete assignment"
+            raise AssertionError(msg)
+        self._set_witness(solution)
+        self._rebalance()
+
+    # -- feasibility -------------------------------------------------------------------
+
+    def _feasible(self, s: int, r: int) -> bool:
+        if not self._locally_allowed(s, r):
+            return False
+        if self._witness[s] == r or self._repair(s, r) is not None:
+            return True
+        trial = list(self.picks)
+        trial[s] = r
+        return self._solve(trial, self._witness) is not None
+
+    def _locally_allowed(self, s: int, r: int) -> bool:
+        """The rules that the picks already made decide on their own."""
+        if r not in self._static_sets[s]:
+            return False
+        sib = self._sibling[s]
+        if sib >= 0 and self.picks[sib] == r:
+            return False
+        if r in self._pick_reviews[self._pur[s]]:
+            return False  # the State under review already reviews r: no mutual review
+        return self._pick_load[r] < self.max_reviews
+
+    def _repair(  # noqa: C901, PLR0911 - each shape of repair is one branch
+        self, s: int, r: int
+    ) -> dict[int, int] | None:
+        """Witness changes that give slot ``s`` to ``r`` and keep every rule.
+
+        ``None`` if this search finds none: the exact search then decides.
+
+        If the State under review reviews ``r`` in the witness, that slot goes to
+        someone else first (no mutual reviews). A load limit broken by the moves is
+        mended by passing open slots along a chain of reviewers, from one with a
+        review too many (or to spare) to one with a review too few (or room).
+        """
+        pur = self._pur[s]
+        sib = self._sibling[s]
+        if sib >= 0 and self._witness[sib] == r:
+            # r already reviews this State in the other slot: hand that one over.
+            if self.picks[sib] >= 0:
+                return None
+            o = self._witness[s]
+            for y in (o, *self._static[sib]):
+                if y == r or not self._can_take(sib, y, {s: r}):
+                    continue
+                mended = self._mend_loads({s: r, sib: y})
+                if mended is not None:
+                    return mended
+            return None
+        if r not in self._w_reviews[pur]:
+            return self._mend_loads({s: r})
+        q = next(
+            t for t in self._w_slots[pur] if self._pur[t] == r
+        )  # the slot in which the State under review reviews r
+        if self.picks[q] >= 0:
+            return None
+        for y in self._static[q]:
+            if y in (pur, r) or not self._can_take(q, y, {s: r}):
+                continue
+            mended = self._mend_loads({s: r, q: y})
+            if mended is not None:
+                return mended
+        return None
+
+    def _mend_loads(self, changes: dict[int, int]) -> dict[int, int] | None:
+        delta = self._delta(changes)
+        over = [x for x, d in delta.items() if self._w_load[x] + d > self.max_reviews]
+        under = [x for x, d in delta.items() if self._w_load[x] + d < self.min_reviews]
+        if len(over) > 1 or len(under) > 1:
+            return None
+        attempts: list[list[tuple[int, int | None, bool]]] = []
+        if over and under:
+            attempts = [
+                [(over[0], under[0], True)],
+                [(over[0], None, True), (under[0], None, False)],
+            ]
+        elif over:
+            attempts = [[(over[0], None, True)]]
+        elif under:
+            attempts = [[(under[0], None, False)]]
+        else:
+            return changes if self._changes_keep_rules(changes) else None
+        for plan in attempts:
+            merged = dict(changes)
+            for node, target, outward in plan:
+                chain = (
+                    self._chain_from(node, target, merged)
+                    if outward
+                    else self._chain_to(node, merged)
+                )
+                if chain is None:
+                    break
+                merged.update(chain)
+            else:
+                if self._changes_keep_rules(merged):
+                    return merged
+        return None
+
+    def _delta(self, changes: dict[int, int]) -> dict[int, int]:
+        delta: dict[int, int] = {}
+        for t, x in changes.items():
+            old = self._witness[t]
+            delta[old] = delta.get(old, 0) - 1
+            delta[x] = delta.get(x, 0) + 1
+        return delta
+
+    def _can_take(self, t: int, y: int, changes: dict[int, int]) -> bool:
+        """Could ``y`` take open slot ``t`` of the witness with ``changes`` made?"""
+        if self.picks[t] >= 0 or t in changes or y not in self._static_sets[t]:
+            return False
+        sib = self._sibling[t]
+        holder = changes.get(sib, self._witness[sib]) if sib >= 0 else -1
+        return holder != y and y not in self._w_reviews[self._pur[t]]
+
+    def _chain_from(
+        self, start: int, target: int | None, changes: dict[int, int]
+    ) -> dict[int, int] | None:
+        """Slots passed on from ``start`` until one reaches ``target``.
+
+        If no target is named, any reviewer with room for one more review will do.
+        """
+        delta = self._delta(changes)
+        came: dict[int, tuple[int, int]] = {start: (-1, -1)}
+        frontier = [start]
+        while frontier:
+            following: list[int] = []
+            for x in frontier:
+                for t in self._w_slots[x]:
+                    if self.picks[t] >= 0 or t in changes:
+                        continue
+                    for y in self._static[t]:
+                        if y in came or not self._can_take(t, y, changes):
+                            continue
+                        came[y] = (x, t)
+                        room = self._w_load[y] + delta.get(y, 0) < self.max_reviews
+                        if y == target or (target is None and room):
+                            return self._unwind(came, y)
+                        following.append(y)
+            frontier = following
+        return None
+
+    def _chain_to(self, end: int, changes: dict[int, int]) -> dict[int, int] | None:
+        """Slots passed on towards ``end`` from a reviewer with one to spare."""
+        delta = self._delta(changes)
+        went: dict[int, tuple[int, int]] = {end: (-1, -1)}
+        frontier = [end]
+        while frontier:
+            following: list[int] = []
+            for y in frontier:
+                for t in self._eligible_slots[y]:
+                    if self.picks[t] >= 0 or t in changes:
+                        continue
+                    x = self._witness[t]
+                    if x in went or not self._can_take(t, y, changes):
+                        continue
+                    went[x] = (y, t)
+                    if self._w_load[x] + delta.get(x, 0) > self.min_reviews:
+                        moved: dict[int, int] = {}
+                        node = x
+                        while node != end:
+                            receiver, slot = went[node]
+                            moved[slot] = receiver
+                            node = receiver
+                        return moved
+                    following.append(x)
+            frontier = following
+        return None
+
+    @staticmethod
+    def _unwind(came: dict[int, tuple[int, int]], last: int) -> dict[int, int]:
+        changes: dict[int, int] = {}
+        node = last
+        while came[node][0] >= 0:
+            giver, slot = came[node]
+            changes[slot] = node
+            node = giver
+        return changes
+
+    def _rebalance(self) -> None:
+        """Even out the loads of the witness, so most candidates need one change.
+
+        An open slot moves from a reviewer to one with at least two reviews fewer.
+
+        This changes nothing that is drawn, only how quickly feasibility is shown.
+        """
+        for x in sorted(self.reviewers, key=lambda r: -self._w_load[r]):
+            while self._shed_one(x):
+                pass
+
+    def _shed_one(self, x: int) -> bool:
+        for t in self._open_slots_of(x):
+            for d in self._static[t]:
+                if self._w_load[d] + 2 <= self._w_load[x] and self._changes_keep_rules(
+                    {t: d}
+                ):
+                    self._move_witness(t, d)
+                    return True
+        return False
+
+    def _move_witness(self, t: int, d: int) -> None:
+        old = self._witness[t]
+        self._witness[t] = d
+        self._w_load[old] -= 1
+        self._w_reviews[old].discard(self._pur[t])
+        self._w_slots[old].remove(t)
+        self._w_load[d] += 1
+        self._w_reviews[d].add(self._pur[t])
+        self._w_slots[d].append(t)
+
+    def _open_slots_of(self, r: int) -> list[int]:
+        """Open slots that ``r`` fills in the witness."""
+        return [t for t in self._w_slots[r] if self.picks[t] < 0]
+
+    def _changes_keep_rules(self, changes: dict[int, int]) -> bool:
+        """True if the witness with ``changes`` (slot -> reviewer) keeps every rule."""
+        w = self._witness
+        delta: dict[int, int] = {}
+        gained: dict[int, set[int]] = {}
+        lost: dict[int, set[int]] = {}
+        for t, x in changes.items():
+            if self.picks[t] >= 0 or x not in self._static_sets[t]:
+                return False
+            sib = self._sibling[t]
+            if sib >= 0 and changes.get(sib, w[sib]) == x:
+                return False
+            old = w[t]
+            delta[old] = delta.get(old, 0) - 1
+            delta[x] = delta.get(x, 0) + 1
+            lost.setdefault(old, set()).add(self._pur[t])
+            gained.setdefault(x, set()).add(self._pur[t])
+        for x, d in delta.items():
+            if not self.min_reviews <= self._w_load[x] + d <= self.max_reviews:
+                return False
+        for x, purs in gained.items():
+            for p in purs:
+                reviews_of_p = (self._w_reviews[p] - lost.get(p, set())) | gained.get(
+                    p, set()
+                )
+                if x in reviews_of_p:
+                    return False
+        return True
+
+    def _solve(
+        self, fixed: list[int], hint: list[int] | None, *, mutual: bool = True
+    ) -> list[int] | None:
+        """Complete ``fixed`` (-1 = open) keeping every rule, or ``None``."""
+        problem = CompletionProblem(
+            parties=len(self.parties),
+            reviewers=tuple(self.reviewers),
+            pur=tuple(self._pur),
+            sibling=tuple(self._sibling),
+            eligible=tuple(tuple(e) for e in self._static),
+            fixed=tuple(fixed),
+            min_reviews=self.min_reviews,
+            max_reviews=self.max_reviews,
+            mutual=mutual,
+            hint=tuple(hint) if hint is not None else None,
+        )
+        solution = self._solver.complete(problem)
+        if solution is not None and not problem.keeps_rules(solution):
+            msg = f"{type(self._solver).__name__} returned a filling that breaks a rule"
+            raise AssertionError(msg)
+        return solution
+
+    def _diagnose(self) -> DrawImpossible:
+        """The rule that makes the open slots impossible to fill, as a refusal."""
+        for s in range(len(self.slots)):
+            if self.picks[s] < 0 and not self._static[s]:
+                slot = self.slots[s]
+                pur = self.parties[self._pur[s]]
+                if slot.kind == SAME_REGION:
+                    return DrawImpossible.for_rule(
+                        "ToR-19a",
+                        f"no State party of {pur.regional_group} can be the "
+                        f"same-region reviewer of {pur.code} in year {slot.year}",
+                    )
+                protocols = ", ".join(sorted(p.value for p in pur.protocols)) or "none"
+                return DrawImpossible.for_rule(
+                    "ToR-18bis",
+                    f"no State party is a party to every Protocol {pur.code} is party "
+                    f"to ({protocols}), so none can review it in year {slot.year}",
+                )
+        if self._solve(list(self.picks), None, mutual=False) is not None:
+            return DrawImpossible.for_rule(
+                "ToR-19c",
+                "every way to complete the reviewers of this cycle would have two "
+                "States parties review each other",
+            )
+        open_slots = sum(1 for p in self.picks if p < 0)
+        return DrawImpossible.for_rule(
+            "ToR-20b",
+            f"the {open_slots} open reviews cannot be shared so that each of the "
+            f"{len(self.reviewers)} States parties performs between "
+            f"{self.min_reviews} and {self.max_reviews} reviews in the cycle",
+        )

@@ -1,0 +1,213 @@
+"""Completing the reviewers of a cycle: the problem, and a plain search that solves it.
+
+The drawing of lots asks one question many times: given the picks made so far, can
+every open slot still be filled without breaking a rule? :class:`CompletionProblem`
+states it as plain data, and any :class:`untoc_core.ports.CompletionSolver` answers
+it. :class:`SearchSolver` is a depth-first search in pure Python, exact and fine
+for small cycles; the ``cpsat`` adapter (OR-Tools) answers quickly at full scale.
+Every exact solver gives the same yes or no, so the draw does not depend on which
+one ran.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import TYPE_CHECKING
+
+import attrs
+
+if TYPE_CHECKING:
+    from untoc_core.ports import CompletionSolver
+
+
+@attrs.frozen(kw_only=True)
+class CompletionProblem:
+    """Can the open slots be filled? Indexes stand for States and slots.
+
+    Attributes:
+        parties: How many States there are (indexes ``0 .. parties-1``).
+        reviewers: The States that may review (States parties).
+        pur: For each slot, the State under review.
+        sibling: For each slot, the other slot of the same State, or -1.
+        eligible: For each slot, the States that may fill it, whatever else is
+            picked (party to the Protocols, same region, not itself, not deferred).
+        fixed: For each slot, the State already picked, or -1 if open.
+        min_reviews: The fewest reviews each reviewer performs in the cycle.
+        max_reviews: The most reviews each reviewer performs in the cycle.
+        mutual: Whether the no-mutual-review rule applies (off only to diagnose).
+        hint: A filling to try first, if one is known.
+    """
+
+    parties: int
+    reviewers: tuple[int, ...]
+    pur: tuple[int, ...]
+    sibling: tuple[int, ...]
+    eligible: tuple[tuple[int, ...], ...]
+    fixed: tuple[int, ...]
+    min_reviews: int
+    max_reviews: int
+    mutual: bool = True
+    hint: tuple[int, ...] | None = None
+
+    def keeps_rules(self, assign: list[int]) -> bool:
+        """True if ``assign`` fills every slot and keeps every rule."""
+        load = [0] * self.parties
+        pairs: set[tuple[int, int]] = set()
+        for s, r in enumerate(assign):
+            if r not in self.eligible[s] or (self.fixed[s] >= 0 and r != self.fixed[s]):
+                return False
+            sib = self.sibling[s]
+            if sib >= 0 and assign[sib] == r:
+                return False
+            load[r] += 1
+            pairs.add((r, self.pur[s]))
+        if self.mutual and any((p, r) in pairs for r, p in pairs):
+            return False
+        return all(
+            self.min_reviews <= load[r] <= self.max_reviews for r in self.reviewers
+        )
+
+
+class Undecided(Exception):
+    """A solver stopped within its budget without a yes or a no."""
+
+
+class SearchSolver:
+    """Depth-first search for a filling, exact when it is given no budget.
+
+    Slots with the fewest candidates come first; the hint's value is tried first,
+    then the least-loaded reviewers. A branch is cut when the reviews still owed
+    to reach the minimum cannot each get a distinct open slot.
+
+    Args:
+        max_nodes: Give up (raise :class:`Undecided`) after trying this many
+            assignments; ``None`` searches to the end, however long it takes.
+    """
+
+    def __init__(self, max_nodes: int | None = None) -> None:
+        self.max_nodes = max_nodes
+
+    def complete(self, problem: CompletionProblem) -> list[int] | None:  # noqa: C901
+        """A filling of every open slot that keeps every rule, or ``None``."""
+        p = problem
+        mn, mx = p.min_reviews, p.max_reviews
+        assign = list(p.fixed)
+        load = [0] * p.parties
+        reviews: list[set[int]] = [set() for _ in range(p.parties)]
+        for s, r in enumerate(assign):
+            if r >= 0:
+                load[r] += 1
+                reviews[r].add(p.pur[s])
+        if p.mutual and any(
+            r >= 0 and r in reviews[p.pur[s]] for s, r in enumerate(assign)
+        ):
+            return None
+        if any(load[r] > mx for r in p.reviewers):
+            return None
+        for s, r in enumerate(assign):
+            sib = p.sibling[s]
+            if r >= 0 and (r not in p.eligible[s] or (sib >= 0 and assign[sib] == r)):
+                return None
+        eligible_sets = [frozenset(e) for e in p.eligible]
+        free = sorted(
+            (s for s in range(len(assign)) if assign[s] < 0),
+            key=lambda s: (len(p.eligible[s]), s),
+        )
+        if not _owed_fit(p, eligible_sets, assign, load, free):
+            return None
+        sys.setrecursionlimit(max(sys.getrecursionlimit(), 4 * len(free) + 1000))
+        deficit = sum(max(0, mn - load[r]) for r in p.reviewers)
+        budget = [self.max_nodes if self.max_nodes is not None else -1]
+
+        def options(s: int) -> list[int]:
+            pur = p.pur[s]
+            sib = p.sibling[s]
+            taken = assign[sib] if sib >= 0 else -1
+            found = [
+                r
+                for r in p.eligible[s]
+                if load[r] < mx and r != taken and not (p.mutual and r in reviews[pur])
+            ]
+            preferred = p.hint[s] if p.hint is not None else -1
+            found.sort(key=lambda r: (r != preferred, load[r] >= mn, load[r], r))
+            return found
+
+        def search(i: int, deficit: int) -> bool:
+            remaining = len(free) - i
+            if deficit > remaining:
+                return False
+            if remaining == 0:
+                return True
+            if remaining <= 2 * deficit and not _owed_fit(
+                p, eligible_sets, assign, load, free[i:]
+            ):
+                return False
+            s = free[i]
+            pur = p.pur[s]
+            for r in options(s):
+                if budget[0] == 0:
+                    raise Undecided
+                budget[0] -= 1
+                owed = load[r] < mn
+                assign[s] = r
+                load[r] += 1
+                reviews[r].add(pur)
+                if search(i + 1, deficit - owed):
+                    return True
+                assign[s] = -1
+                load[r] -= 1
+                reviews[r].discard(pur)
+            return False
+
+        return assign if search(0, deficit) else None
+
+
+def _owed_fit(
+    p: CompletionProblem,
+    eligible_sets: list[frozenset[int]],
+    assign: list[int],
+    load: list[int],
+    free: list[int],
+) -> bool:
+    """Can each reviewer owing reviews get that many distinct open slots?"""
+    owed = {r: p.min_reviews - load[r] for r in p.reviewers if load[r] < p.min_reviews}
+    if not owed:
+        return True
+    if sum(owed.values()) > len(free):
+        return False
+    slot_of: dict[int, int] = {}
+
+    def augment(r: int, seen: set[int]) -> bool:
+        for s in free:
+            if s in seen or r not in eligible_sets[s]:
+                continue
+            sib = p.sibling[s]
+            if sib >= 0 and assign[sib] == r:
+                continue
+            seen.add(s)
+            holder = slot_of.get(s)
+            if holder is None or augment(holder, seen):
+                slot_of[s] = r
+                return True
+        return False
+
+    return all(augment(r, set()) for r, count in owed.items() for _ in range(count))
+
+
+class FirstDecisive:
+    """Asks each solver in turn; the first that does not give up answers."""
+
+    def __init__(self, *solvers: CompletionSolver) -> None:
+        if not solvers:
+            msg = "at least one solver is needed"
+            raise ValueError(msg)
+        self.solvers = solvers
+
+    def complete(self, problem: CompletionProblem) -> list[int] | None:
+        """The answer of the first solver that decides."""
+        for solver in self.solvers[:-1]:
+            try:
+                return solver.complete(problem)
+            except Undecided:
+                continue
+        return self.solvers[-1].complete(problem)
