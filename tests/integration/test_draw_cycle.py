@@ -9,8 +9,8 @@ from hypothesis import strategies as st
 from tests.unit.test_drawing import check_rules, party, seed, small_pool
 from untoc_adapters.solvers import CpSatSolver, default_solver
 from untoc_core.drawing.assignment import CycleAssignment
-from untoc_core.drawing.search import CompletionProblem
-from untoc_core.drawing.simulate import draw_cycle
+from untoc_core.drawing.pool import DrawParty
+from untoc_core.drawing.simulate import CycleDraw, draw_cycle
 from untoc_core.drawing.stream import LotStream
 from untoc_core.drawing.years import draw_years
 from untoc_core.terms import Instrument, TreatyStatus
@@ -18,17 +18,22 @@ from untoc_core.terms import Instrument, TreatyStatus
 TIP, SOM = Instrument.TIP, Instrument.SOM
 
 
-@pytest.mark.parametrize("n", range(25))
-def test_every_rule_holds_in_a_whole_cycle(n: int) -> None:
-    pool = small_pool()
-    draw = draw_cycle(
+def cycle_of(pool: list[DrawParty], n: int, years: int = 3) -> CycleDraw:
+    """A whole cycle of ``pool`` drawn from seed ``n`` with the default solvers."""
+    return draw_cycle(
         pool,
         seed=seed(n),
-        years=3,
+        years=years,
         min_reviews=1,
         max_reviews=3,
         solver=default_solver(),
     )
+
+
+@pytest.mark.parametrize("n", range(25))
+def test_every_rule_holds_in_a_whole_cycle(n: int) -> None:
+    pool = small_pool()
+    draw = cycle_of(pool, n)
     check_rules(
         pool,
         [(r.under_review, r.reviewers, r.same_region_reviewer) for r in draw.reviews],
@@ -38,31 +43,10 @@ def test_every_rule_holds_in_a_whole_cycle(n: int) -> None:
 
 def test_a_cycle_is_drawn_again_identically_from_its_seed() -> None:
     pool = small_pool()
-    first = draw_cycle(
-        pool,
-        seed=seed(7),
-        years=3,
-        min_reviews=1,
-        max_reviews=3,
-        solver=default_solver(),
-    )
-    second = draw_cycle(
-        pool,
-        seed=seed(7),
-        years=3,
-        min_reviews=1,
-        max_reviews=3,
-        solver=default_solver(),
-    )
+    first = cycle_of(pool, 7)
+    second = cycle_of(pool, 7)
     assert first == second
-    other = draw_cycle(
-        pool,
-        seed=seed(8),
-        years=3,
-        min_reviews=1,
-        max_reviews=3,
-        solver=default_solver(),
-    )
+    other = cycle_of(pool, 8)
     assert other.reviews != first.reviews
 
 
@@ -71,14 +55,7 @@ def test_a_similar_legal_system_is_preferred_for_the_same_region_reviewer() -> N
     north.append(party("NC", "North", traditions=("common_law",)))
     north.append(party("ND", "North", traditions=("common_law",)))
     for n in range(10):
-        draw = draw_cycle(
-            north,
-            seed=seed(n),
-            years=1,
-            min_reviews=1,
-            max_reviews=3,
-            solver=default_solver(),
-        )
+        draw = cycle_of(north, n, years=1)
         for review in draw.reviews:
             if review.under_review in ("NC", "ND"):
                 # the other common-law State is allowed unless rules forbid it
@@ -94,14 +71,7 @@ def test_a_tight_registry_never_runs_into_a_dead_end() -> None:
         party("SIG", "East", status=TreatyStatus.SIGNATORY),
     ]
     for n in range(30):
-        draw = draw_cycle(
-            pool,
-            seed=seed(n),
-            years=3,
-            min_reviews=1,
-            max_reviews=3,
-            solver=default_solver(),
-        )
+        draw = cycle_of(pool, n)
         check_rules(
             pool,
             [
@@ -117,16 +87,7 @@ def exact_allowed(engine: CycleAssignment, slot: int) -> list[str]:
     for r in engine._static[slot]:
         fixed = list(engine.picks)
         fixed[slot] = r
-        problem = CompletionProblem(
-            parties=len(engine.parties),
-            reviewers=tuple(engine.reviewers),
-            pur=tuple(engine._pur),
-            sibling=tuple(engine._sibling),
-            eligible=tuple(tuple(e) for e in engine._static),
-            fixed=tuple(fixed),
-            min_reviews=engine.min_reviews,
-            max_reviews=engine.max_reviews,
-        )
+        problem = engine.problem(fixed)
         if CpSatSolver().complete(problem) is not None:
             found.append(engine.parties[r].code)
     return found

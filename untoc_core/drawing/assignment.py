@@ -494,11 +494,15 @@ class CycleAssignment:
                     return False
         return True
 
-    def _solve(
-        self, fixed: list[int], hint: list[int] | None, *, mutual: bool = True
-    ) -> list[int] | None:
-        """Complete ``fixed`` (-1 = open) keeping every rule, or ``None``."""
-        problem = CompletionProblem(
+    def problem(
+        self,
+        fixed: list[int],
+        *,
+        mutual: bool = True,
+        hint: list[int] | None = None,
+    ) -> CompletionProblem:
+        """The question "can ``fixed`` (-1 = open) be completed?" for a solver."""
+        return CompletionProblem(
             parties=len(self.parties),
             reviewers=tuple(self.reviewers),
             pur=tuple(self._pur),
@@ -510,6 +514,12 @@ class CycleAssignment:
             mutual=mutual,
             hint=tuple(hint) if hint is not None else None,
         )
+
+    def _solve(
+        self, fixed: list[int], hint: list[int] | None, *, mutual: bool = True
+    ) -> list[int] | None:
+        """Complete ``fixed`` (-1 = open) keeping every rule, or ``None``."""
+        problem = self.problem(fixed, mutual=mutual, hint=hint)
         solution = self._solver.complete(problem)
         if solution is not None and not problem.keeps_rules(solution):
             msg = f"{type(self._solver).__name__} returned a filling that breaks a rule"
