@@ -75,17 +75,22 @@ def scan_features(folder: Path) -> list[TaggedScenario]:
         raise InvalidInput(msg)
     found: list[TaggedScenario] = []
     for path in sorted(folder.rglob("*.feature")):
-        try:
-            document = Parser().parse(TokenScanner(path.read_text(encoding="utf-8")))
-        except (ParserException, CompositeParserException) as exc:
-            msg = f"{path}: not valid Gherkin: {exc}"
-            raise InvalidInput(msg) from exc
-        parsed: dict[str, Any] = dict(document)
-        feature: Mapping[str, Any] | None = parsed.get("feature")
-        if not feature:
-            continue
-        found.extend(_scenarios(feature, path.as_posix(), frozenset(), 0))
+        found.extend(scan_feature_file(path))
     return found
+
+
+def scan_feature_file(path: Path) -> list[TaggedScenario]:
+    """Parse one ``.feature`` file; ``InvalidInput`` if it is not valid Gherkin."""
+    try:
+        document = Parser().parse(TokenScanner(path.read_text(encoding="utf-8")))
+    except (ParserException, CompositeParserException) as exc:
+        msg = f"{path}: not valid Gherkin: {exc}"
+        raise InvalidInput(msg) from exc
+    parsed: dict[str, Any] = dict(document)
+    feature: Mapping[str, Any] | None = parsed.get("feature")
+    if not feature:
+        return []
+    return list(_scenarios(feature, path.as_posix(), frozenset(), 0))
 
 
 def _tags(node: Mapping[str, Any]) -> frozenset[str]:

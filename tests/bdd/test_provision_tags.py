@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from untoc_adapters.coverage import PROVISION_TAG, TaggedScenario, scan_features
+from untoc_adapters.coverage import PROVISION_TAG, TaggedScenario, scan_feature_file
 from untoc_core.rules import provisions
 
 FOUNDATION = (
@@ -37,15 +37,7 @@ _SPEC_ENTRY = re.compile(r"^- \{id: (?P<id>[^,\s]+), kind: (?P<kind>\w+), says: 
 
 def scenarios_of(paths: list[Path]) -> list[TaggedScenario]:
     """Every scenario of the given feature files, with the tags that apply to it."""
-    found: list[TaggedScenario] = []
-    for path in paths:
-        found += scan_features_file(path)
-    return found
-
-
-def scan_features_file(path: Path) -> list[TaggedScenario]:
-    """The scenarios of one feature file (``scan_features`` reads a folder)."""
-    return [s for s in scan_features(path.parent) if s.file == path.as_posix()]
+    return [s for path in paths for s in scan_feature_file(path)]
 
 
 def uncatalogued(paths: list[Path], catalogue: set[str]) -> set[str]:
@@ -144,7 +136,7 @@ def test_scenario_names_are_unique_in_each_feature(features: list[Path]) -> None
         f"{path}: {name!r} x{count}"
         for path in features
         for name, count in collections.Counter(
-            s.name for s in scan_features_file(path)
+            s.name for s in scan_feature_file(path)
         ).items()
         if count > 1
     ]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import itertools
 from collections import Counter
 
@@ -10,8 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tests.draw_pools import SOM, TIP, party, seed, small_pool
 from untoc_core.drawing.assignment import SAME_REGION, CycleAssignment
-from untoc_core.drawing.pool import DrawParty
 from untoc_core.drawing.search import CompletionProblem, SearchSolver
 from untoc_core.drawing.stream import WORD, LotStream
 from untoc_core.drawing.years import apportion, draw_years
@@ -21,40 +20,7 @@ from untoc_core.errors import (
     NoEligibleReviewer,
     ReviewLoadImpossible,
 )
-from untoc_core.terms import Instrument, TreatyStatus
-
-TIP, SOM = Instrument.TIP, Instrument.SOM
-
-
-def seed(n: int) -> bytes:
-    return hashlib.sha256(f"seed {n}".encode()).digest()
-
-
-def party(
-    code: str,
-    group: str | None,
-    protocols: tuple[Instrument, ...] = (),
-    traditions: tuple[str, ...] = ("civil_law",),
-    status: TreatyStatus = TreatyStatus.PARTY,
-) -> DrawParty:
-    return DrawParty(
-        code=code,
-        regional_group=group,
-        legal_traditions=frozenset(traditions),
-        protocols=frozenset(protocols),
-        status=status,
-    )
-
-
-def small_pool() -> list[DrawParty]:
-    """Seventeen fictional States in two groups, and one outside the groups."""
-    north = [party(f"N{i:02d}", "North", (TIP,) if i % 2 else ()) for i in range(8)]
-    south = [
-        party(f"S{i:02d}", "South", (TIP, SOM) if i < 5 else (), ("common_law",))
-        for i in range(8)
-    ]
-    return [*north, *south, party("XEU", None, (TIP,))]
-
+from untoc_core.terms import TreatyStatus
 
 # -- the stream --------------------------------------------------------------------
 
@@ -127,30 +93,6 @@ def test_every_state_is_drawn_for_exactly_one_year() -> None:
 
 
 # -- reviewers (ToR 18-20) -------------------------------------------------------------
-
-
-def check_rules(
-    pool: list[DrawParty], reviews: list[tuple[str, tuple[str, str], str | None]]
-) -> None:
-    by_code = {p.code: p for p in pool}
-    load: Counter[str] = Counter()
-    pairs = set()
-    for pur, (a, b), same in reviews:
-        under = by_code[pur]
-        assert a != b
-        assert pur not in (a, b)
-        for r in (a, b):
-            assert by_code[r].can_review
-            assert under.protocols <= by_code[r].protocols
-            load[r] += 1
-            pairs.add((r, pur))
-        if under.regional_group is None:
-            assert same is None
-        else:
-            assert same in (a, b)
-            assert by_code[same].regional_group == under.regional_group
-    assert not any((p, r) in pairs for r, p in pairs), "mutual review"
-    assert all(1 <= load[p.code] <= 3 for p in pool if p.can_review)
 
 
 def all_fillings(problem: CompletionProblem) -> list[list[int]]:

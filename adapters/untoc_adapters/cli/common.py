@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import Annotated, Any, NoReturn, TypeVar
 
 import typer
 from rich.console import Console
@@ -22,6 +22,8 @@ from untoc_core.terms import Instrument, RegionalGroup, TreatyStatus
 
 # soft_wrap: a long line (a path, an id) stays one line when the output is piped,
 # instead of being hard-wrapped at 80 columns. Tables still fit the width.
+N = TypeVar("N")
+
 console = Console(soft_wrap=True)
 err_console = Console(stderr=True, soft_wrap=True)
 
@@ -163,25 +165,24 @@ def parse_date(value: str, option: str) -> dt.date:
 
 def parse_group(value: str | None) -> RegionalGroup | None:
     """Parse a regional group name or stop with a usage error."""
-    if value is None:
-        return None
-    found = GROUP_NAMES.get(value.casefold())
-    if found is None:
-        known = ", ".join(GROUP_NAMES)
-        msg = f"{value!r} is not a regional group; use one of {known}"
-        raise typer.BadParameter(msg, param_hint="--group")
-    return found
+    return _parse_name(value, GROUP_NAMES, "a regional group", "--group")
 
 
 def parse_status(value: str | None) -> TreatyStatus | None:
     """Parse a treaty status (``none`` or ``non-party`` for neither) or stop."""
+    return _parse_name(value, STATUS_NAMES, "a status", "--status")
+
+
+def _parse_name(
+    value: str | None, names: Mapping[str, N], what: str, option: str
+) -> N | None:
+    """Look ``value`` up (ignoring case) or stop with a usage error listing names."""
     if value is None:
         return None
-    found = STATUS_NAMES.get(value.casefold())
+    found = names.get(value.casefold())
     if found is None:
-        known = ", ".join(STATUS_NAMES)
-        msg = f"{value!r} is not a status; use one of {known}"
-        raise typer.BadParameter(msg, param_hint="--status")
+        msg = f"{value!r} is not {what}; use one of {', '.join(names)}"
+        raise typer.BadParameter(msg, param_hint=option)
     return found
 
 
