@@ -138,3 +138,14 @@ def test_the_allowed_candidates_are_exactly_those_of_some_complete_filling(
         allowed = engine.allowed(s)
         assert allowed == exact_allowed(engine, s)
         engine.pick(s, allowed[stream.below(len(allowed), "x").value])
+
+
+def test_the_transcript_has_one_line_per_reviewer_pick() -> None:
+    draw = cycle_of(small_pool(), 3)
+    assert len(draw.transcript) == 2 * len(draw.reviews)
+    chosen = [p.choice for p in draw.transcript]
+    assert chosen == [r for review in draw.reviews for r in review.reviewers]
+    assert all(
+        p.candidates >= 1 and len(p.candidates_sha256) == 64 for p in draw.transcript
+    )
+    assert draw.years.lots, "the shuffles of the review years keep their lots"

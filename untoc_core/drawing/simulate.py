@@ -48,8 +48,10 @@ class CycleDraw:
     """The outcome of drawing a whole cycle, with its transcript."""
 
     years: YearsDrawn
+    """The review years, with the lots of their shuffles."""
     reviews: tuple[Review, ...]
     transcript: tuple[Pick, ...]
+    """One line per reviewer pick, in draw order."""
 
 
 def candidates_digest(codes: Sequence[str]) -> str:
@@ -84,16 +86,6 @@ def draw_cycle(  # noqa: PLR0913 - the draw's parameters, all keyword-only
     """
     stream = LotStream(seed)
     drawn = draw_years(pool, years, stream)
-    year_picks = tuple(
-        Pick(
-            label=lot.label,
-            candidates=lot.n,
-            candidates_sha256="",
-            words=lot.words,
-            choice=str(lot.value),
-        )
-        for lot in drawn.lots
-    )
     engine = CycleAssignment(
         pool,
         drawn.review_years,
@@ -125,6 +117,4 @@ def draw_cycle(  # noqa: PLR0913 - the draw's parameters, all keyword-only
                     same_region_reviewer=same,
                 )
             )
-    return CycleDraw(
-        years=drawn, reviews=tuple(reviews), transcript=(*year_picks, *picks)
-    )
+    return CycleDraw(years=drawn, reviews=tuple(reviews), transcript=tuple(picks))
