@@ -541,13 +541,13 @@ def entered(code: str) -> Event:
     )
 
 
-def deposited(code: str, instrument: Instrument) -> Event:
+def deposited(code: str, instrument: Instrument, on: str | None = None) -> Event:
     return InstrumentDeposited(
         code=code,
         instrument=instrument,
         signed=None,
-        deposited=None,
-        action="",
+        deposited=ApproxDate.parse(on) if on else None,
+        action="accession" if on else "",
         provenance=Provenance(),
     )
 
@@ -626,39 +626,18 @@ def test_a_phase_without_cycles_is_not_reported_complete() -> None:
 
 
 def test_a_state_joining_after_the_last_cycle_starts_waits_for_next_phase() -> None:
-    late = InstrumentDeposited(
-        code="LTE",
-        instrument=Instrument.UNTOC,
-        signed=None,
-        deposited=ApproxDate(year=2031, month=1, day=2),
-        action="accession",
-        provenance=Provenance(),
-    )
-    bound = InstrumentDeposited(
-        code="ARC",
-        instrument=Instrument.UNTOC,
-        signed=None,
-        deposited=ApproxDate(year=2010, month=1, day=1),
-        action="accession",
-        provenance=Provenance(),
-    )
+    bound = deposited("ARC", Instrument.UNTOC, on="2010-01-01")
+    late = deposited("LTE", Instrument.UNTOC, on="2031-01-02")
     registry = registry_of(entered("ARC"), bound, entered("LTE"), late)
     assert set(phase_remaining(given(*TWO_CYCLES), 1, registry, {})) == {"ARC"}
     # Thirty days before the last cycle starts (1 January 2031), it is in force.
-    on_time = attrs.evolve(late, deposited=ApproxDate(year=2030, month=12, day=2))
+    on_time = deposited("LTE", Instrument.UNTOC, on="2030-12-02")
     registry = registry_of(entered("ARC"), bound, entered("LTE"), on_time)
     assert set(phase_remaining(given(*TWO_CYCLES), 1, registry, {})) == {"ARC", "LTE"}
 
 
 def test_a_protocol_joined_after_the_last_cycle_starts_waits_for_the_next_one() -> None:
-    tip_later = InstrumentDeposited(
-        code="BRD",
-        instrument=Instrument.TIP,
-        signed=None,
-        deposited=ApproxDate(year=2032, month=6, day=1),
-        action="accession",
-        provenance=Provenance(),
-    )
+    tip_later = deposited("BRD", Instrument.TIP, on="2032-06-01")
     registry = registry_of(
         entered("BRD"), deposited("BRD", Instrument.UNTOC), tip_later
     )
