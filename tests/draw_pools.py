@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import hashlib
+import itertools
+
+from hypothesis import strategies as st
 
 from untoc_core.drawing.pool import DrawParty
+from untoc_core.drawing.search import CompletionProblem
 from untoc_core.terms import Instrument, TreatyStatus
 
 TIP, SOM = Instrument.TIP, Instrument.SOM
@@ -40,3 +44,53 @@ def small_pool() -> list[DrawParty]:
         for i in range(8)
     ]
     return [*north, *south, party("XEU", None, (TIP,))]
+
+
+def all_fillings(problem: CompletionProblem) -> list[list[int]]:
+    open_slots = [s for s, r in enumerate(problem.fixed) if r < 0]
+    found = []
+    for combo in itertools.product(*(problem.eligible[s] for s in open_slots)):
+        assign = list(problem.fixed)
+        for s, r in zip(open_slots, combo, strict=True):
+            assign[s] = r
+        if problem.keeps_rules(assign):
+            found.append(assign)
+    return found
+
+
+@st.composite
+def mutual_problems(draw: st.DrawFn) -> CompletionProblem:
+    """Small problems where the States under review also review (so ToR 19c bites)."""
+    parties = draw(st.integers(3, 5))
+    under = draw(
+        st.lists(st.integers(0, parties - 1), min_size=1, max_size=3, unique=True)
+    )
+    pur = tuple(e for e in under for _ in range(2))
+    eligible = tuple(
+        tuple(
+            draw(
+                st.lists(
+                    st.sampled_from([r for r in range(parties) if r != e]),
+                    min_size=1,
+                    max_size=parties - 1,
+                    unique=True,
+                )
+            )
+        )
+        for e in pur
+    )
+    fixed = tuple(
+        draw(st.sampled_from((-1, -1, *eligible[s]))) for s in range(len(pur))
+    )
+    hint = tuple(draw(st.sampled_from(eligible[s])) for s in range(len(pur)))
+    return CompletionProblem(
+        parties=parties,
+        reviewers=tuple(range(parties)),
+        pur=pur,
+        sibling=tuple(s + 1 if s % 2 == 0 else s - 1 for s in range(len(pur))),
+        eligible=eligible,
+        fixed=fixed,
+        min_reviews=draw(st.integers(0, 1)),
+        max_reviews=draw(st.integers(1, 3)),
+        hint=hint,
+    )

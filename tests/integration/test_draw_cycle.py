@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from collections import Counter
 
+import attrs
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tests.draw_pools import party, seed, small_pool
-from untoc_adapters.solvers import CpSatSolver, default_solver
+from tests.draw_pools import all_fillings, mutual_problems, party, seed, small_pool
+from untoc_adapters.solvers import CpSatSolver, LinearRelaxation, default_solver
 from untoc_core.drawing.assignment import CycleAssignment
 from untoc_core.drawing.pool import DrawParty
+from untoc_core.drawing.search import CompletionProblem, Undecided
 from untoc_core.drawing.simulate import CycleDraw, draw_cycle
 from untoc_core.drawing.stream import LotStream
 from untoc_core.drawing.years import draw_years
@@ -149,3 +151,37 @@ def test_the_transcript_has_one_line_per_reviewer_pick() -> None:
         p.candidates >= 1 and len(p.candidates_sha256) == 64 for p in draw.transcript
     )
     assert draw.years.lots, "the shuffles of the review years keep their lots"
+
+
+@settings(max_examples=80, deadline=None)
+@given(problem=mutual_problems())
+def test_the_ortools_solvers_agree_with_trying_every_filling(
+    problem: CompletionProblem,
+) -> None:
+    exists = bool(all_fillings(problem))
+    found = CpSatSolver().complete(problem)
+    assert (found is not None) == exists
+    if found is not None:
+        assert problem.keeps_rules(found)
+    try:
+        relaxed = LinearRelaxation().complete(problem)
+    except Undecided:
+        relaxed = []
+    assert relaxed == [] or (relaxed is None and not exists)
+
+
+def test_the_relaxation_proves_two_states_cannot_review_each_other() -> None:
+    problem = CompletionProblem(
+        parties=3,
+        reviewers=(0, 1, 2),
+        pur=(0, 0, 1, 1),
+        sibling=(1, 0, 3, 2),
+        eligible=((1,), (1, 2), (0,), (0, 2)),
+        fixed=(-1, -1, -1, -1),
+        min_reviews=0,
+        max_reviews=3,
+    )
+    assert LinearRelaxation().complete(problem) is None
+    assert CpSatSolver().complete(problem) is None
+    with pytest.raises(Undecided):
+        LinearRelaxation().complete(attrs.evolve(problem, mutual=False))

@@ -2,16 +2,30 @@
 
 from __future__ import annotations
 
-import itertools
 from collections import Counter
 
+import attrs
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tests.draw_pools import SOM, TIP, party, seed, small_pool
+from tests.draw_pools import (
+    SOM,
+    TIP,
+    all_fillings,
+    mutual_problems,
+    party,
+    seed,
+    small_pool,
+)
 from untoc_core.drawing.assignment import SAME_REGION, CycleAssignment
-from untoc_core.drawing.search import CompletionProblem, SearchSolver
+from untoc_core.drawing.search import (
+    CompletionProblem,
+    NearbySearch,
+    OwedReviewsBound,
+    SearchSolver,
+    Undecided,
+)
 from untoc_core.drawing.stream import WORD, LotStream
 from untoc_core.drawing.years import apportion, draw_years
 from untoc_core.errors import (
@@ -93,18 +107,6 @@ def test_every_state_is_drawn_for_exactly_one_year() -> None:
 
 
 # -- reviewers (ToR 18-20) -------------------------------------------------------------
-
-
-def all_fillings(problem: CompletionProblem) -> list[list[int]]:
-    open_slots = [s for s, r in enumerate(problem.fixed) if r < 0]
-    found = []
-    for combo in itertools.product(*(problem.eligible[s] for s in open_slots)):
-        assign = list(problem.fixed)
-        for s, r in zip(open_slots, combo, strict=True):
-            assign[s] = r
-        if problem.keeps_rules(assign):
-            found.append(assign)
-    return found
 
 
 @settings(max_examples=60, deadline=None)
@@ -201,3 +203,61 @@ def test_the_search_gives_up_within_its_budget_when_asked() -> None:
             pool, drawn.review_years, min_reviews=1, max_reviews=3,
             solver=SearchSolver(max_nodes=1),
         )  # fmt: skip
+
+
+@settings(max_examples=150, deadline=None)
+@given(problem=mutual_problems())
+def test_every_pure_solver_agrees_with_trying_every_filling(
+    problem: CompletionProblem,
+) -> None:
+    exists = bool(all_fillings(problem))
+    found = SearchSolver().complete(problem)
+    assert (found is not None) == exists
+    if found is not None:
+        assert problem.keeps_rules(found)
+    for quick in (OwedReviewsBound(), NearbySearch(rings=2, max_nodes=50)):
+        try:
+            answer = quick.complete(problem)
+        except Undecided:
+            continue
+        if answer is None:
+            assert not exists, f"{type(quick).__name__} said no, but a filling exists"
+        else:
+            assert problem.keeps_rules(answer)
+
+
+def test_the_owed_reviews_bound_sees_two_states_owing_one_slot() -> None:
+    problem = CompletionProblem(
+        parties=4,
+        reviewers=(0, 1, 2, 3),
+        pur=(3, 3),
+        sibling=(1, 0),
+        eligible=((0, 1), (2,)),
+        fixed=(-1, 2),
+        min_reviews=1,
+        max_reviews=3,
+    )
+    assert OwedReviewsBound().complete(problem) is None
+    relaxed = attrs.evolve(problem, min_reviews=0)
+    with pytest.raises(Undecided):
+        OwedReviewsBound().complete(relaxed)
+
+
+def test_the_nearby_search_moves_the_hint_only_where_it_must() -> None:
+    problem = CompletionProblem(
+        parties=6,
+        reviewers=(0, 1, 2, 3, 4, 5),
+        pur=(4, 4, 5, 5),
+        sibling=(1, 0, 3, 2),
+        eligible=((0, 1), (0, 1, 2, 3), (2, 3), (0, 1, 2, 3)),
+        fixed=(-1, -1, -1, -1),
+        min_reviews=0,
+        max_reviews=1,
+        hint=(2, 1, 2, 3),  # slot 0 cannot take 2
+    )
+    found = NearbySearch().complete(problem)
+    assert found is not None
+    assert problem.keeps_rules(found)
+    assert found[2:] == [2, 3]
+    with pytest.raises(Undecided):
+        NearbySearch().complete(attrs.evolve(problem, hint=None))

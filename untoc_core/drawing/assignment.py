@@ -99,6 +99,10 @@ class CycleAssignment:
             if self._pur[a] == self._pur[b]:
                 self._sibling[a], self._sibling[b] = b, a
         self._excluded: set[tuple[int, int]] = set()
+        self._changes = 0  # picks, releases and deferrals so far
+        # What ``allowed`` last found (slot, at which change, candidate -> witness):
+
+        self._confirmed: tuple[int, int, dict[int, list[int]]] = (-1, -1, {})
         self._static: list[list[int]] = []
         self._static_sets: list[frozenset[int]] = []
         self._order: list[int] = []
@@ -122,13 +126,39 @@ class CycleAssignment:
         raise InvalidInput(msg)
 
     def allowed(self, slot: int) -> list[str]:
-        """The codes that may fill an open slot, in code order (the exact set)."""
+        """The codes that may fill an open slot, in code order (the exact set).
+
+        Candidates that a small change of the witness confirms are allowed at once.
+        For the rest, one question goes to the solver: "can the slot be filled by
+        any of them?" A "no" rules them all out together; a "yes" confirms one,
+        becomes the new witness, and the others are tried against it again.
+        """
         if self.picks[slot] >= 0:
             msg = f"slot {self.slots[slot].label} is already filled"
             raise InvalidInput(msg)
-        return [
-            self.parties[r].code for r in self._static[slot] if self._feasible(slot, r)
-        ]
+        confirmed: dict[int, list[int]] = {}  # candidate -> witness it was shown on
+        unsure: list[int] = []
+        for r in self._static[slot]:
+            if not self._locally_allowed(slot, r):
+                continue
+            if self._witness[slot] == r or self._repair(slot, r) is not None:
+                confirmed[r] = self._witness
+            else:
+                unsure.append(r)
+        while unsure:
+            solution = self._solve(list(self.picks), self._witness, only={slot: unsure})
+            if solution is None:
+                break  # none of them can fill the slot
+            self._set_witness(solution)
+            self._rebalance()
+            retry, unsure = unsure, []
+            for r in retry:
+                if self._witness[slot] == r or self._repair(slot, r) is not None:
+                    confirmed[r] = self._witness
+                else:
+                    unsure.append(r)
+        self._confirmed = (slot, self._changes, confirmed)
+        return [self.parties[r].code for r in self._static[slot] if r in confirmed]
 
     def similar(self, slot: int, codes: Iterable[str]) -> list[str]:
         """Of ``codes``, those whose legal traditions meet those under review."""
@@ -138,7 +168,14 @@ class CycleAssignment:
     def pick(self, slot: int, code: str) -> None:
         """Fill a slot; only an allowed code is accepted."""
         r = self.index.get(code, -1)
-        if r < 0 or not self._feasible(slot, r):
+        known_slot, at, confirmed = self._confirmed
+        shown_on = (
+            confirmed.get(r) if (known_slot, at) == (slot, self._changes) else None
+        )
+        if shown_on is not None:
+            if shown_on is not self._witness:
+                self._set_witness(list(shown_on))
+        elif r < 0 or not self._feasible(slot, r):
             msg = f"{code} may not fill {self.slots[slot].label}"
             raise InvalidInput(msg)
         changes = self._witness_changes(slot, r)
@@ -158,6 +195,7 @@ class CycleAssignment:
         """
         r = self.index[code]
         self._excluded.add((year, r))
+        self._changes += 1
         for s, slot in enumerate(self.slots):
             if slot.year == year and self.picks[s] == r:
                 self._set_pick(s, -1)
@@ -190,6 +228,7 @@ class CycleAssignment:
         )
 
     def _set_pick(self, s: int, r: int) -> None:
+        self._changes += 1
         old = self.picks[s]
         if old >= 0:
             self._pick_load[old] -= 1
@@ -500,14 +539,21 @@ class CycleAssignment:
         *,
         mutual: bool = True,
         hint: list[int] | None = None,
+        only: dict[int, list[int]] | None = None,
     ) -> CompletionProblem:
-        """The question "can ``fixed`` (-1 = open) be completed?" for a solver."""
+        """The question "can ``fixed`` (-1 = open) be completed?" for a solver.
+
+        ``only`` narrows the States that may fill some slots.
+        """
+        eligible = [tuple(e) for e in self._static]
+        for s, codes in (only or {}).items():
+            eligible[s] = tuple(codes)
         return CompletionProblem(
             parties=len(self.parties),
             reviewers=tuple(self.reviewers),
             pur=tuple(self._pur),
             sibling=tuple(self._sibling),
-            eligible=tuple(tuple(e) for e in self._static),
+            eligible=tuple(eligible),
             fixed=tuple(fixed),
             min_reviews=self.min_reviews,
             max_reviews=self.max_reviews,
@@ -516,10 +562,15 @@ class CycleAssignment:
         )
 
     def _solve(
-        self, fixed: list[int], hint: list[int] | None, *, mutual: bool = True
+        self,
+        fixed: list[int],
+        hint: list[int] | None,
+        *,
+        mutual: bool = True,
+        only: dict[int, list[int]] | None = None,
     ) -> list[int] | None:
         """Complete ``fixed`` (-1 = open) keeping every rule, or ``None``."""
-        problem = self.problem(fixed, mutual=mutual, hint=hint)
+        problem = self.problem(fixed, mutual=mutual, hint=hint, only=only)
         solution = self._solver.complete(problem)
         if solution is not None and not problem.keeps_rules(solution):
             msg = f"{type(self._solver).__name__} returned a filling that breaks a rule"

@@ -108,12 +108,12 @@ class SearchSolver:
             sib = p.sibling[s]
             if r >= 0 and (r not in p.eligible[s] or (sib >= 0 and assign[sib] == r)):
                 return None
-        eligible_sets = [frozenset(e) for e in p.eligible]
+        slots_of = _slots_of(p)
         free = sorted(
             (s for s in range(len(assign)) if assign[s] < 0),
             key=lambda s: (len(p.eligible[s]), s),
         )
-        if not _owed_fit(p, eligible_sets, assign, load, free):
+        if not _owed_fit(p, slots_of, assign, load, reviews, free):
             return None
         sys.setrecursionlimit(max(sys.getrecursionlimit(), 4 * len(free) + 1000))
         deficit = sum(max(0, mn - load[r]) for r in p.reviewers)
@@ -138,8 +138,10 @@ class SearchSolver:
                 return False
             if remaining == 0:
                 return True
-            if remaining <= 2 * deficit and not _owed_fit(
-                p, eligible_sets, assign, load, free[i:]
+            if (
+                remaining <= 2 * deficit
+                and i % 4 == 0
+                and not _owed_fit(p, slots_of, assign, load, reviews, free[i:])
             ):
                 return False
             s = free[i]
@@ -162,27 +164,49 @@ class SearchSolver:
         return assign if search(0, deficit) else None
 
 
-def _owed_fit(
+def _slots_of(p: CompletionProblem) -> list[list[int]]:
+    """For each State, the slots it may fill."""
+    slots_of: list[list[int]] = [[] for _ in range(p.parties)]
+    for s, found in enumerate(p.eligible):
+        for r in found:
+            slots_of[r].append(s)
+    return slots_of
+
+
+def _owed_fit(  # noqa: PLR0913, PLR0917 - the search's state, passed as is
     p: CompletionProblem,
-    eligible_sets: list[frozenset[int]],
+    slots_of: list[list[int]],
     assign: list[int],
     load: list[int],
+    reviews: list[set[int]],
     free: list[int],
 ) -> bool:
-    """Can each reviewer owing reviews get that many distinct open slots?"""
+    """Can each reviewer owing reviews get that many distinct open slots?
+
+    A slot counts for a reviewer only if the reviewer may fill it: eligible, not
+    already the other reviewer of that State, and not reviewed by that State (no
+    mutual reviews). Reviewers with the fewest slots are matched first.
+    """
     owed = {r: p.min_reviews - load[r] for r in p.reviewers if load[r] < p.min_reviews}
     if not owed:
         return True
     if sum(owed.values()) > len(free):
         return False
+    open_slots = set(free)
+    options: dict[int, list[int]] = {}
+    for r in owed:
+        options[r] = [
+            s
+            for s in slots_of[r]
+            if s in open_slots
+            and not (p.sibling[s] >= 0 and assign[p.sibling[s]] == r)
+            and not (p.mutual and r in reviews[p.pur[s]])
+        ]
     slot_of: dict[int, int] = {}
 
     def augment(r: int, seen: set[int]) -> bool:
-        for s in free:
-            if s in seen or r not in eligible_sets[s]:
-                continue
-            sib = p.sibling[s]
-            if sib >= 0 and assign[sib] == r:
+        for s in options[r]:
+            if s in seen:
                 continue
             seen.add(s)
             holder = slot_of.get(s)
@@ -191,7 +215,97 @@ def _owed_fit(
                 return True
         return False
 
-    return all(augment(r, set()) for r, count in owed.items() for _ in range(count))
+    order = sorted(owed, key=lambda r: (len(options[r]), r))
+    return all(augment(r, set()) for r in order for _ in range(owed[r]))
+
+
+class OwedReviewsBound:
+    """A quick "no": some States cannot each get the reviews they still owe.
+
+    Each State party must perform at least the minimum of reviews (ToR 20); if
+    the open slots cannot give every State that owes reviews that many distinct
+    slots it may fill, no filling exists. This is a matching, so it is fast; it
+    never answers "yes" (where a matching exists, it raises :class:`Undecided`).
+    """
+
+    def complete(self, problem: CompletionProblem) -> list[int] | None:
+        """``None`` if the owed reviews cannot be placed; else ``Undecided``."""
+        p = problem
+        load = [0] * p.parties
+        reviews: list[set[int]] = [set() for _ in range(p.parties)]
+        for s, r in enumerate(p.fixed):
+            if r >= 0:
+                load[r] += 1
+                reviews[r].add(p.pur[s])
+        free = [s for s, r in enumerate(p.fixed) if r < 0]
+        if not _owed_fit(p, _slots_of(p), list(p.fixed), load, reviews, free):
+            return None
+        raise Undecided
+
+
+class NearbySearch:
+    """Looks for a filling close to a known one (the problem's hint).
+
+    The slots where the hint breaks the problem (in the draw: the one slot being
+    asked about) are opened, with every slot held by, or reviewing, a State they
+    involve; the rest of the hint stays as it is and :class:`SearchSolver` fills
+    the opened slots. The neighbourhood grows ring by ring. A filling found this
+    way keeps every rule; when none is found nearby the solver gives up
+    (:class:`Undecided`), since one may still exist further away.
+
+    Args:
+        rings: How many times the neighbourhood grows before giving up.
+        max_nodes: The search budget for each neighbourhood.
+        few: A broken slot's candidates join the neighbourhood when they are at
+            most this many.
+    """
+
+    def __init__(self, *, rings: int = 3, max_nodes: int = 2000, few: int = 12) -> None:
+        self.rings = rings
+        self.max_nodes = max_nodes
+        self.few = few
+
+    def complete(self, problem: CompletionProblem) -> list[int] | None:
+        """A filling near the hint; raises ``Undecided`` if none is found nearby."""
+        p = problem
+        hint = p.hint
+        if hint is None:
+            raise Undecided
+        slots = range(len(p.fixed))
+        broken = [
+            s
+            for s in slots
+            if (p.fixed[s] < 0 and hint[s] not in p.eligible[s])
+            or (p.fixed[s] >= 0 and hint[s] != p.fixed[s])
+        ]
+        opened = set(broken)
+        for _ in range(self.rings):
+            states: set[int] = set()
+            for t in opened:
+                states.update((hint[t], p.pur[t]))
+                if p.fixed[t] >= 0:
+                    states.add(p.fixed[t])
+                if t in broken and len(p.eligible[t]) <= self.few:
+                    states.update(p.eligible[t])
+            opened |= {
+                t
+                for t in slots
+                if p.fixed[t] < 0 and (hint[t] in states or p.pur[t] in states)
+            }
+            nearby = attrs.evolve(
+                p,
+                fixed=tuple(
+                    p.fixed[t] if p.fixed[t] >= 0 or t in opened else hint[t]
+                    for t in slots
+                ),
+            )
+            try:
+                found = SearchSolver(self.max_nodes).complete(nearby)
+            except Undecided:
+                continue
+            if found is not None:
+                return found
+        raise Undecided
 
 
 class FirstDecisive:

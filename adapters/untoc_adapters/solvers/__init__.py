@@ -2,13 +2,30 @@
 
 from __future__ import annotations
 
-from untoc_adapters.solvers.cpsat import CpSatSolver
-from untoc_core.drawing.search import FirstDecisive, SearchSolver
+from untoc_adapters.solvers.cpsat import CpSatSolver, LinearRelaxation
+from untoc_core.drawing.search import (
+    FirstDecisive,
+    NearbySearch,
+    OwedReviewsBound,
+    SearchSolver,
+)
 from untoc_core.ports import CompletionSolver
 
-__all__ = ["CpSatSolver", "default_solver"]
+__all__ = ["CpSatSolver", "LinearRelaxation", "default_solver"]
 
 
 def default_solver() -> CompletionSolver:
-    """The plain search for the easy questions, CP-SAT when it would take long."""
-    return FirstDecisive(SearchSolver(max_nodes=5000), CpSatSolver())
+    """The solvers a draw asks in turn, cheapest first.
+
+    A matching of the reviews States still owe proves most "no" answers in a few
+    milliseconds, and the linear relaxation most of the others; a search near
+    the witness, then a plain search, find most "yes" answers quickly; CP-SAT
+    settles the rest.
+    """
+    return FirstDecisive(
+        OwedReviewsBound(),
+        LinearRelaxation(),
+        NearbySearch(),
+        SearchSolver(max_nodes=1000),
+        CpSatSolver(relaxation_first=False),
+    )
