@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import itertools
+from collections import Counter
+from collections.abc import Sequence
 
 from hypothesis import strategies as st
 
@@ -94,3 +96,28 @@ def mutual_problems(draw: st.DrawFn) -> CompletionProblem:
         max_reviews=draw(st.integers(1, 3)),
         hint=hint,
     )
+
+
+def check_rules(
+    pool: Sequence[DrawParty], reviews: list[tuple[str, tuple[str, str], str | None]]
+) -> None:
+    """Assert that the reviews of a whole cycle keep every rule of ToR 18-20 and 57."""
+    by_code = {p.code: p for p in pool}
+    load: Counter[str] = Counter()
+    pairs = set()
+    for pur, (a, b), same in reviews:
+        under = by_code[pur]
+        assert a != b
+        assert pur not in (a, b)
+        for r in (a, b):
+            assert by_code[r].can_review
+            assert under.protocols <= by_code[r].protocols
+            load[r] += 1
+            pairs.add((r, pur))
+        if under.regional_group is None:
+            assert same is None
+        else:
+            assert same in (a, b)
+            assert by_code[same].regional_group == under.regional_group
+    assert not any((p, r) in pairs for r, p in pairs), "mutual review"
+    assert all(1 <= load[p.code] <= 3 for p in pool if p.can_review)

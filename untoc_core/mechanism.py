@@ -18,10 +18,38 @@ from untoc_core import conference as conf
 from untoc_core import registry as reg
 from untoc_core.conference.commands import Command as ConferenceCommand
 from untoc_core.conference.model import evolve as evolve_conference
+from untoc_core.drawing import ceremony as cer
+from untoc_core.drawing import commands as draws
+from untoc_core.drawing.events import (
+    Reviewers,
+    ReviewersDrawn,
+    ReviewYearsDrawn,
+    SlotPick,
+)
+from untoc_core.drawing.events import stream_of as draw_stream_of
+from untoc_core.drawing.inputs import (
+    DrawInputs,
+    experts_listed,
+    parse_draw_id,
+    reviewers_draw_id,
+    reviewers_inputs,
+    stale_blocks_of,
+    years_draw_id,
+    years_inputs,
+)
+from untoc_core.drawing.model import CycleDraws
+from untoc_core.drawing.model import evolve as evolve_draws
+from untoc_core.drawing.model import replay as replay_draws
+from untoc_core.drawing.pool import DrawParty
+from untoc_core.drawing.refusals import InputsFrozen, SeedNotFixed
+from untoc_core.drawing.stream import Lot
+from untoc_core.drawing.verify import Discrepancy, verify_history
+from untoc_core.errors import InvalidInput, UntocError
 from untoc_core.events import Event
-from untoc_core.ports import Clock, EventStore, NewEvents, Recorded
+from untoc_core.ports import Clock, CompletionSolver, EventStore, NewEvents, Recorded
 from untoc_core.registry.commands import Command as RegistryCommand
 from untoc_core.rules.rulebook import Rulebook, default_rulebook
+from untoc_core.terms import TreatyStatus
 
 REGISTRY_STREAM = "registry"
 CONFERENCE_STREAM = "conference"
@@ -172,6 +200,592 @@ class Mechanism:
         )
         return self.record_conference(commands, actor=actor)
 
+    # -- seed ceremonies (ToR 3(a), 5) ----------------------------------------------
+
+    def ceremony(self, draw_id: str) -> cer.Ceremony:
+        """The seed ceremony of a draw, on its stream ``ceremony/<draw id>``.
+
+        A draw never announced gives a ceremony whose ``status`` is
+        ``not_announced``. ``ceremony(draw_id).seed()`` is the fixed seed, and
+        ``require_seed(inputs_sha256)`` also checks the draw's inputs (T34).
+
+        Raises:
+            InvalidInput: the draw id is malformed.
+        """
+        records = self.store.read_stream(cer.stream_of(draw_id))
+        return cer.replay(((r.version, r.event) for r in records), draw_id=draw_id)
+
+    def announce_draw(
+        self, command: cer.AnnounceDraw, *, actor: str = SECRETARIAT
+    ) -> list[Recorded]:
+        """Record a draw's inputs hash and randomness source before the seed exists.
+
+        Commit-reveal participants must be States parties or signatories in the
+        registry.
+
+        Raises:
+            DrawAlreadyAnnounced: the draw was announced and is not void (ToR-5).
+            AnnouncementRefused: a deadline or due time is not in the future, reveals
+                would close before commitments, the public value would be due
+                before reveals close, or an earlier attempt named it (ToR-5).
+            InvalidInput: a malformed draw id, hash, State code or time.
+        """
+        parties = None
+        if isinstance(command.source, cer.CommitReveal):
+            parties = frozenset(
+                e.code
+                for e in self.registry().entries.values()
+                if e.is_party or e.is_signatory
+            )
+        return self._ceremony_command(command, actor, parties)
+
+    def commit_secret(
+        self, command: cer.CommitSecret, *, actor: str | None = None
+    ) -> list[Recorded]:
+        """Record a State's commitment to its secret (the actor is the State).
+
+        Raises:
+            CommitmentRefused: commitments are closed, the State committed already
+                or does not take part, or the draw has no commit-reveal (ToR-5).
+            UnknownDraw: no ceremony was announced for the draw.
+        """
+        return self._ceremony_command(
+            command, actor or command.party.strip().upper(), None
+        )
+
+    def reveal_secret(
+        self, command: cer.RevealSecret, *, actor: str | None = None
+    ) -> list[Recorded]:
+        """Record the secret a State committed to (the actor is the State).
+
+        Raises:
+            RevealMismatch: the secret does not match the commitment (ToR-5, T38).
+            RevealRefused: commitments are still open, reveals are closed, the State
+                made no commitment or revealed already (ToR-5).
+            UnknownDraw: no ceremony was announced for the draw.
+        """
+        return self._ceremony_command(
+            command, actor or command.party.strip().upper(), None
+        )
+
+    def fix_seed(
+        self, command: cer.FixSeed, *, actor: str = SECRETARIAT
+    ) -> list[Recorded]:
+        """Fix the draw's seed from its announced source: ``SeedFixed``.
+
+        Under the ``restart`` rule a withheld reveal records ``CeremonyVoided``
+        instead, as does a ceremony with no reveal and no public value; the draw
+        is then announced again.
+
+        Raises:
+            SeedFixingRefused: reveals are open, the public value is not due, the
+                seed is fixed already or the ceremony is void (ToR-5).
+            WrongRandomnessSource: the value is not the announced one (ToR-5).
+            InvalidInput: the value does not have the announced format.
+        """
+        return self._ceremony_command(command, actor, None)
+
+    def _ceremony_command(
+        self, command: cer.Command, actor: str, parties: frozenset[str] | None
+    ) -> list[Recorded]:
+        state = self.ceremony(command.draw_id)
+        events = cer.decide(state, command, now=self.clock.now(), parties=parties)
+        return self._append(
+            cer.stream_of(command.draw_id), state.version, events, actor
+        )
+
+    # -- the recorded drawing of lots (ToR 12-14, 18-21, 57) ---------------------------
+
+    def cycle_draws(self, cycle: int) -> CycleDraws:
+        """Everything drawn in a cycle, from its stream ``draw/cycle-<n>``."""
+        records = self.store.read_stream(draw_stream_of(cycle))
+        return replay_draws(((r.version, r.event) for r in records), cycle=cycle)
+
+    def review_years(self, cycle: int) -> tuple[tuple[str, ...], ...]:
+        """For years 1..N, the States reviewed that year, after deferrals (ToR 14).
+
+        Empty before the review years are drawn.
+        """
+        return self.cycle_draws(cycle).review_years
+
+    def reviewers(self, cycle: int, year: int) -> tuple[Reviewers, ...]:
+        """The reviewing States of each State under review in a year (ToR 18, 19).
+
+        A State whose reviewers are not drawn yet has none.
+        """
+        return self.cycle_draws(cycle).reviews(year)
+
+    def redraw_counts(self, cycle: int, year: int) -> dict[str, int]:
+        """For each State under review in a year, its repeated draws (ToR 19)."""
+        return self.cycle_draws(cycle).redraw_counts(year)
+
+    def transcript(self, cycle: int) -> tuple[Lot | SlotPick, ...]:
+        """Every lot drawn in a cycle, in draw order (ToR 3(a)).
+
+        The shuffles of the review years are ``Lot`` values; each reviewer pick, a
+        ``SlotPick``.
+        """
+        return self.cycle_draws(cycle).transcript
+
+    def draw_inputs(
+        self, draw_id: str, *, solver: CompletionSolver | None = None
+    ) -> DrawInputs:
+        """The inputs of a draw the mechanism records, and their SHA-256, as of now.
+
+        ``untoc draw announce`` announces this hash; the draw recomputes it from the
+        store as it stood at the announcement and runs only if the two agree (ToR 5).
+        ``draw_id`` is ``cycle-<n>/years`` or ``cycle-<n>/year-<y>/reviewers``. A draw
+        that no outcome of its lots could complete on these inputs is refused here,
+        before a ceremony is spent on it.
+
+        Raises:
+            InvalidInput: the draw id names no draw the mechanism records, or the
+                Conference has not established the cycle.
+            ReviewYearsAlreadyDrawn, ReviewYearsNotDrawn, ReviewersDrawRefused,
+            ExpertListNotCirculated: the draw cannot come next (ToR 13(b), 14(b),
+                19(b), 21).
+            ConferenceDecisionRefused: the numbers per year do not fit (ToR 45).
+            DrawImpossible: a subclass naming the rule the draw could not keep.
+        """
+        parsed = parse_draw_id(cer.check_draw_id(draw_id))
+        if parsed is None:
+            msg = (
+                f"{draw_id!r} is not a draw the mechanism records; those are "
+                "'cycle-N/years' and 'cycle-N/year-Y/reviewers'"
+            )
+            raise InvalidInput(msg)
+        cycle, year = parsed
+        state = self.cycle_draws(cycle)
+        registry = self.registry()
+        if year is None:
+            draws.check_years_draw(state)
+            inputs, pool, established = self._years_facts(state, registry)
+            draws.check_years_draw_possible(
+                cycle=cycle,
+                starts_on=established.starts_on,
+                pool=pool,
+                per_year=established.parties_per_year,
+                rulebook=self.rulebook,
+                solver=solver,
+            )
+            return inputs
+        draws.check_reviewers_draw(state, year)
+        inputs, _, _, without = self._reviewers_facts(state, year, registry)
+        draws.check_reviewers_draw_possible(state, year, without, self.rulebook, solver)
+        return inputs
+
+    def volunteer_for_review(
+        self, cycle: int, code: str, *, actor: str | None = None
+    ) -> list[Recorded]:
+        """Record that a signatory volunteers to be reviewed in a cycle (ToR 57).
+
+        It is then drawn a review year with the States parties, is reviewed on the
+        Convention only, and never serves as a reviewer.
+
+        Raises:
+            VolunteerRefused: the State is a party or not a signatory, volunteered
+                already, or the review years are drawn (ToR 57).
+            InputsFrozen: the draw of the review years is announced (ToR 5).
+            UnknownParty: no State has that code.
+        """
+        entry = self.registry().entry(code)
+        command = draws.VolunteerForReview(
+            cycle=cycle, code=entry.code, status=entry.convention_status
+        )
+        return self._draw_command(command, actor or entry.code)
+
+    def draw_review_years(
+        self,
+        cycle: int,
+        *,
+        accept_stale_registry: bool = False,
+        solver: CompletionSolver | None = None,
+        actor: str = SECRETARIAT,
+    ) -> list[Recorded]:
+        """Draw the year of review of every State of a cycle (ToR 12-14, 45, 57).
+
+        The States are the parties at the start of the cycle and the signatories that
+        volunteered, as the registry stood when the draw ``cycle-<n>/years`` was
+        announced; the seed is the one its ceremony fixed. Each regional group's
+        members are spread over the years in proportion (or by the Conference's
+        numbers per year), then shuffled by lot. The whole cycle's reviewers must be
+        possible, or nothing is recorded.
+
+        Raises:
+            ReviewYearsAlreadyDrawn: drawn before (ToR 13(b)).
+            SeedNotFixed, InputsChanged: no seed fixed for the draw, or inputs that
+                differ from those announced (ToR 5).
+            StaleRegistry: the registry rests on stale reference data and
+                ``accept_stale_registry`` is false (ADR 0006).
+            ConferenceDecisionRefused: the Conference's numbers per year do not add
+                up to the States to review (ToR 45).
+            DrawImpossible: a subclass naming the rule no draw of reviewers could
+                keep (ToR 18, 18 bis, 19, 20).
+        """
+        state = self.cycle_draws(cycle)
+        draws.check_years_draw(state)
+        ceremony, registry = self._announced(years_draw_id(cycle))
+        inputs, pool, established = self._years_facts(state, registry)
+        seed = ceremony.require_seed(inputs.sha256)
+        command = draws.DrawReviewYears(
+            cycle=cycle,
+            starts_on=established.starts_on,
+            years=established.years,
+            parties_per_year=established.parties_per_year,
+            pool=pool,
+            registry_version=registry.version,
+            seed=seed.hex(),
+            stale_blocks=stale_blocks_of(registry),
+            accept_stale_registry=accept_stale_registry,
+        )
+        return self._draw_command(command, actor, solver, state=state, guard=False)
+
+    def defer_review_year(
+        self,
+        cycle: int,
+        code: str,
+        justification: str,
+        *,
+        solver: CompletionSolver | None = None,
+        actor: str | None = None,
+    ) -> list[Recorded]:
+        """Move a State's review to the following year of the cycle (ToR 14(c)).
+
+        Raises:
+            ReviewYearDeferralRefused: no justification, deferred before, the last
+                year of the cycle, or that year's reviewers are drawn (ToR 14(c)).
+            InputsFrozen: the draw of that year's reviewers is announced (ToR 5).
+            DrawImpossible: the cycle could no longer be completed.
+        """
+        command = draws.DeferReviewYear(
+            cycle=cycle, code=code, justification=justification
+        )
+        return self._draw_command(command, actor or code.strip().upper(), solver)
+
+    def draw_reviewers(
+        self,
+        cycle: int,
+        year: int,
+        *,
+        accept_stale_registry: bool = False,
+        solver: CompletionSolver | None = None,
+        actor: str = SECRETARIAT,
+    ) -> list[Recorded]:
+        """Draw the two reviewing States of each State under review in a year.
+
+        Drawn at the beginning of each year, in order (ToR 19(b)), from the seed of
+        the draw ``cycle-<n>/year-<y>/reviewers``, on the pool of the review years'
+        draw. States that deferred serving that year (ToR 20) and States with no
+        governmental expert on the list circulated before the draw was announced
+        (ToR 21) do not serve that year.
+
+        Raises:
+            ReviewYearsNotDrawn, ReviewersDrawRefused: out of order or drawn before
+                (ToR 14(b), 19(b)).
+            SeedNotFixed, InputsChanged: see ``draw_review_years`` (ToR 5).
+            ExpertListNotCirculated: no list of experts was circulated (ToR 21).
+            StaleRegistry: the pool rests on stale reference data (ADR 0006).
+            DrawImpossible: a subclass naming the rule that cannot be kept.
+        """
+        state = self.cycle_draws(cycle)
+        draws.check_reviewers_draw(state, year)
+        ceremony, registry = self._announced(reviewers_draw_id(cycle, year))
+        inputs, circulation_on, circulation_version, without = self._reviewers_facts(
+            state, year, registry
+        )
+        seed = ceremony.require_seed(inputs.sha256)
+        command = draws.DrawReviewers(
+            cycle=cycle,
+            year=year,
+            seed=seed.hex(),
+            registry_version=registry.version,
+            circulated_on=circulation_on,
+            circulation_version=circulation_version,
+            without_experts=without,
+            accept_stale_registry=accept_stale_registry,
+        )
+        return self._draw_command(command, actor, solver, state=state, guard=False)
+
+    def authorise_exceptional_redraw(  # noqa: PLR0913 - the authorisation's facts
+        self,
+        cycle: int,
+        year: int,
+        under_review: str,
+        reason: str,
+        decided_by: str,
+        *,
+        actor: str = SECRETARIAT,
+    ) -> list[Recorded]:
+        """Record that a State's next repeated draw, beyond the second, may be held.
+
+        Only in exceptional circumstances (ToR 19(d)); ``decided_by`` names who
+        decided that they are, and by what decision.
+
+        Raises:
+            RedrawRefused: the year's reviewers are not drawn (ToR 19(d)).
+            InvalidInput: no reason or decision, the State is not under review that
+                year, it has repeated draws left, or that one is authorised already.
+        """
+        command = draws.AuthoriseExceptionalRedraw(
+            cycle=cycle,
+            year=year,
+            under_review=under_review,
+            reason=reason,
+            decided_by=decided_by,
+        )
+        return self._draw_command(command, actor)
+
+    def redraw(  # noqa: PLR0913 - the request and its authorisation
+        self,
+        cycle: int,
+        year: int,
+        under_review: str,
+        authorisation: draws.ExceptionalRedraw | None = None,
+        *,
+        solver: CompletionSolver | None = None,
+        actor: str | None = None,
+    ) -> list[Recorded]:
+        """At its request, draw again the reviewers of a State under review (ToR 19).
+
+        At most twice per State and year; a further repeat needs an
+        ``ExceptionalRedrawAuthorised`` event, recorded before by
+        ``authorise_exceptional_redraw`` or with this call when ``authorisation`` is
+        given. The reviewers released by the State's repeated draws are not drawn
+        again for it that year (ADR 0005); the lots come from the year's seed under
+        the labels ``reviewers/<year>/<CODE>/<kind>/redraw<k>``.
+
+        Raises:
+            RedrawRefused: a repeat beyond the second without authorisation, or no
+                other reviewers can be drawn within the rules (ToR 19(d)).
+            InputsFrozen: the next draw of the cycle is announced and this would
+                change its inputs (ToR 5).
+        """
+        code = under_review.strip().upper()
+        state = self.cycle_draws(cycle)
+        events: list[Event] = []
+        after = state
+        if authorisation is not None:
+            authorise = draws.AuthoriseExceptionalRedraw(
+                cycle=cycle,
+                year=year,
+                under_review=code,
+                reason=authorisation.reason,
+                decided_by=authorisation.decided_by,
+            )
+            events.extend(draws.decide(after, authorise, rulebook=self.rulebook))
+            after = evolve_draws(after, events[-1], after.version + 1)
+        command = draws.RedrawReviewers(cycle=cycle, year=year, under_review=code)
+        events.extend(
+            draws.decide(after, command, rulebook=self.rulebook, solver=solver)
+        )
+        self._guard_pending(state, events)
+        return self._append(draw_stream_of(cycle), state.version, events, actor or code)
+
+    def defer_serving(  # noqa: PLR0913 - the deferral's facts
+        self,
+        cycle: int,
+        year: int,
+        code: str,
+        justification: str = "",
+        *,
+        solver: CompletionSolver | None = None,
+        actor: str | None = None,
+    ) -> list[Recorded]:
+        """Record that a State defers serving as a reviewer in a year (ToR 20(a)).
+
+        A State under review that year, or one drawn to review a State that year,
+        may defer. Any slot it fills that year is drawn again from the year's seed,
+        under the label ``<slot label>/deferral<k>``.
+
+        Raises:
+            ServingDeferralRefused: the State is neither under review nor drawn as a
+                reviewer that year, or deferred already (ToR 20(a)).
+            SignatoryCannotReview: a signatory never serves (ToR 57).
+            DrawImpossible: the cycle could no longer be completed; the subclass
+                names the rule (often ToR 20(b)).
+            InputsFrozen: the next draw of the cycle is announced and this would
+                change its inputs (ToR 5).
+        """
+        command = draws.DeferServing(
+            cycle=cycle, year=year, code=code, justification=justification
+        )
+        return self._draw_command(command, actor or code.strip().upper(), solver)
+
+    def verify_draws(
+        self, cycle: int, *, solver: CompletionSolver | None = None
+    ) -> list[Discrepancy]:
+        """Replay every recorded draw of a cycle; return where a record differs.
+
+        Each event is decided again from its recorded command, seed and inputs
+        (ToR 3(a)); a draw's seed and inputs' hash must also be those its ceremony
+        fixed and announced. An empty list means everything verifies.
+        """
+        records = self.store.read_stream(draw_stream_of(cycle))
+        found: list[Discrepancy] = []
+        for r in records:
+            event = r.event
+            if not isinstance(event, ReviewYearsDrawn | ReviewersDrawn):
+                continue
+            ceremony = self.ceremony(event.draw_id)
+            fixed = ceremony.fixed
+            checks = (
+                ("seed", fixed.seed if fixed else "(no seed fixed)", event.seed),
+                (
+                    "inputs_sha256",
+                    fixed.inputs_sha256 if fixed else "(not announced)",
+                    event.inputs_sha256,
+                ),
+            )
+            found.extend(
+                Discrepancy(
+                    version=r.version,
+                    event_type=event.TYPE,
+                    field=name,
+                    expected=expected,
+                    found=given,
+                )
+                for name, expected, given in checks
+                if expected != given
+            )
+        found.extend(
+            verify_history(
+                ((r.version, r.event) for r in records),
+                rulebook=self.rulebook,
+                solver=solver,
+                cycle=cycle,
+            )
+        )
+        return sorted(found, key=lambda d: d.version)
+
+    def _draw_command(
+        self,
+        command: draws.Command,
+        actor: str,
+        solver: CompletionSolver | None = None,
+        *,
+        state: CycleDraws | None = None,
+        guard: bool = True,
+    ) -> list[Recorded]:
+        current = state if state is not None else self.cycle_draws(command.cycle)
+        events = draws.decide(current, command, rulebook=self.rulebook, solver=solver)
+        if guard:
+            self._guard_pending(current, events)
+        return self._append(
+            draw_stream_of(command.cycle), current.version, events, actor
+        )
+
+    def _announced(self, draw_id: str) -> tuple[cer.Ceremony, reg.Registry]:
+        """A draw's fixed ceremony, and the registry as it was when announced."""
+        records = self.store.read_stream(cer.stream_of(draw_id))
+        ceremony = cer.replay(((r.version, r.event) for r in records), draw_id=draw_id)
+        if ceremony.status is not cer.Status.FIXED:
+            raise SeedNotFixed(_not_fixed(draw_id, ceremony.status))
+        announced = max(
+            r.position for r in records if isinstance(r.event, cer.DrawAnnounced)
+        )
+        return ceremony, self._registry_before(announced)
+
+    def _registry_before(self, position: int) -> reg.Registry:
+        """The registry as it stood just before the event at ``position``."""
+        records = self.store.read_stream(REGISTRY_STREAM)
+        return reg.replay(
+            (r.version, r.event) for r in records if r.position < position
+        )
+
+    def _years_facts(
+        self, state: CycleDraws, registry: reg.Registry
+    ) -> tuple[DrawInputs, tuple[DrawParty, ...], conf.Cycle]:
+        cycle = self.conference().cycle(state.cycle)
+        entries = registry.parties(on=cycle.starts_on)
+        pool = {e.code: DrawParty.from_entry(e) for e in entries}
+        for code in state.volunteers:
+            if code not in pool:  # a volunteer is reviewed as a signatory (ToR 57)
+                party = DrawParty.from_entry(registry.entry(code))
+                pool[code] = attrs.evolve(
+                    party, status=TreatyStatus.SIGNATORY, protocols=frozenset()
+                )
+        ordered = tuple(pool[c] for c in sorted(pool))
+        inputs = years_inputs(
+            cycle=state.cycle,
+            starts_on=cycle.starts_on,
+            years=cycle.years,
+            parties_per_year=cycle.parties_per_year,
+            registry_version=registry.version,
+            pool=ordered,
+            rulebook=self.rulebook,
+        )
+        return inputs, ordered, cycle
+
+    def _reviewers_facts(
+        self, state: CycleDraws, year: int, registry: reg.Registry
+    ) -> tuple[DrawInputs, dt.date, int, tuple[str, ...]]:
+        circulation = draws.require_circulation(registry.last_circulation(), year)
+        listed = experts_listed(registry, circulation)
+        pool = state.require_years().pool
+        without = tuple(
+            sorted(p.code for p in pool if p.can_review and p.code not in listed)
+        )
+        inputs = reviewers_inputs(
+            state=state,
+            year=year,
+            registry_version=registry.version,
+            circulation=circulation,
+            excluded=draws.year_exclusions(state, year, without),
+            rulebook=self.rulebook,
+        )
+        return inputs, circulation.circulated_on, circulation.version, without
+
+    def _pending(self, state: CycleDraws) -> tuple[str, reg.Registry] | None:
+        """The next draw of the cycle if announced and not void, and its registry."""
+        if state.years is None:
+            draw_id = years_draw_id(state.cycle)
+        else:
+            year = state.next_year_to_draw()
+            if year is None:
+                return None
+            draw_id = reviewers_draw_id(state.cycle, year)
+        records = self.store.read_stream(cer.stream_of(draw_id))
+        ceremony = cer.replay(((r.version, r.event) for r in records), draw_id=draw_id)
+        if ceremony.status not in {cer.Status.OPEN, cer.Status.FIXED}:
+            return None
+        announced = max(
+            r.position for r in records if isinstance(r.event, cer.DrawAnnounced)
+        )
+        return draw_id, self._registry_before(announced)
+
+    def _inputs_hash(
+        self, state: CycleDraws, draw_id: str, registry: reg.Registry
+    ) -> str | None:
+        """The hash of a draw's inputs on ``state``; ``None`` if it has none yet."""
+        parsed = parse_draw_id(draw_id)
+        if parsed is None:  # pragma: no cover - the ids come from _pending
+            return None
+        try:
+            if parsed[1] is None:
+                return self._years_facts(state, registry)[0].sha256
+            return self._reviewers_facts(state, parsed[1], registry)[0].sha256
+        except UntocError:
+            return None
+
+    def _guard_pending(self, state: CycleDraws, events: Sequence[Event]) -> None:
+        """Refuse events that would change the inputs of an announced draw (ToR 5)."""
+        pending = self._pending(state)
+        if pending is None:
+            return
+        draw_id, registry = pending
+        after = state
+        for event in events:
+            after = evolve_draws(after, event, after.version + 1)
+        before = self._inputs_hash(state, draw_id, registry)
+        if self._inputs_hash(after, draw_id, registry) != before:
+            msg = (
+                f"the inputs of draw {draw_id!r} were announced before its seed, and "
+                "this would change them; record it after that draw (a slot is then "
+                "drawn again if needed), or once its ceremony is void and before it "
+                "is announced again"
+            )
+            raise InputsFrozen(msg)
+
     # -- writing -------------------------------------------------------------------
 
     def _append(
@@ -183,3 +797,21 @@ class Mechanism:
             stream=stream, expected_version=expected, events=tuple(events)
         )
         return self.store.append(batch, recorded_at=self.clock.now(), actor=actor)
+
+
+def _not_fixed(draw_id: str, status: cer.Status) -> str:
+    if status is cer.Status.NOT_ANNOUNCED:
+        return (
+            f"draw {draw_id!r} has not been announced: announce its inputs and the "
+            f"source of its seed (untoc draw announce {draw_id}), then fix its seed "
+            "(untoc draw seed); a draw runs only on a seed fixed that way"
+        )
+    if status is cer.Status.VOIDED:
+        return (
+            f"the seed ceremony of draw {draw_id!r} is void; announce the draw again "
+            "and fix its seed"
+        )
+    return (
+        f"the seed of draw {draw_id!r} is not fixed yet; the draw runs once its "
+        "ceremony has fixed it (untoc draw seed)"
+    )

@@ -10,6 +10,7 @@ Adapters are found by name under the entry-point group ``untoc.<port>``, for exa
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Protocol
 
 import attrs
@@ -148,5 +149,55 @@ class CompletionSolver(Protocol):
         Returns:
             For each slot, the index of the State filling it; fixed slots keep their
             pick. ``None`` means no filling exists.
+        """
+        ...
+
+
+class RandomnessSource(Protocol):
+    """Where the seed of a draw comes from, announced before its value exists.
+
+    A draw's source is fixed and recorded, with the SHA-256 of every input of the
+    draw, before the value that makes the seed exists, so no one can try seeds until
+    one suits (ToR 5). Implementations: ``PublishedSeed`` (a named future public
+    value) and ``CommitReveal`` (States commit to secrets, then reveal them, with an
+    optional public value), both in :mod:`untoc_core.drawing.randomness`.
+
+    Every source derives the seed as
+    ``SHA-256("untoc-lots/v1" || inputs_hash || value || SHA-256(canon(reveals)))``
+    (see :func:`untoc_core.drawing.randomness.derive_seed`), so anyone can recompute
+    it from the published transcript (ToR 3(a)).
+    """
+
+    def describe(self) -> str:
+        """The announced source in words, fixed before the value exists."""
+        ...
+
+    def verify(self, *, name: str, value: str) -> str:
+        """Check that a value is the one announced; return it in canonical form.
+
+        The core checks the value's name against the announcement and its format.
+        Checking a beacon's signature (drand's BLS12-381 signature, the NIST
+        beacon's signature and hash chain) needs cryptography the core does not
+        have; an adapter may wrap a source to add it.
+
+        Args:
+            name: The name of the value offered, for example ``drand round 4821333``.
+            value: The value as published; empty when the source announced none.
+
+        Raises:
+            WrongRandomnessSource: the value is not from the announced source.
+            InvalidInput: the value does not have the announced format.
+        """
+        ...
+
+    def seed(
+        self, inputs_sha256: str, *, value: str, reveals: Mapping[str, str]
+    ) -> bytes:
+        """Derive the 32-byte seed.
+
+        Args:
+            inputs_sha256: The announced SHA-256 of every input of the draw (hex).
+            value: The public value in canonical form (``""`` if none).
+            reveals: The counted reveals: State code to secret (hex).
         """
         ...

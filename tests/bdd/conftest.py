@@ -33,6 +33,15 @@ FICTIONAL_STATES = {
     "Carpathia": "CRP",
     "Dystopia": "DYS",
     "Elbonia": "ELB",
+    "Freedonia": "FRD",
+    "Genovia": "GNV",
+    "Latveria": "LTV",
+    "Ruritania": "RUR",
+    "Syldavia": "SYL",
+    "Vulgaria": "VLG",
+    "Zenda": "ZND",
+    "Qumar": "QMR",
+    "Wadiya": "WDY",
 }
 REGISTRY_COLUMNS = (
     "iso3",
@@ -132,12 +141,13 @@ def registry_file() -> RegistryFile:
 class Outcome:
     """What the command of a scenario's ``When`` led to.
 
-    The versions of both streams are kept from just before the command, so that a
-    refusal can be checked to have recorded nothing.
+    The versions of both streams, and the store's last position, are kept from just
+    before the command, so that a refusal can be checked to have recorded nothing.
     """
 
     registry_version: int = 0
     conference_version: int = 0
+    position: int = 0
     error: UntocError | None = None
     examined: bool = False
 
@@ -145,6 +155,7 @@ class Outcome:
         """Run ``command``, keeping a refusal instead of raising it."""
         self.registry_version = mechanism.registry().version
         self.conference_version = mechanism.conference().version
+        self.position = mechanism.store.last_position()
         try:
             command()
         except UntocError as exc:
@@ -360,10 +371,11 @@ def state_party_since(
 def refused_citing(
     mechanism: Mechanism, outcome: Outcome, command: str, provision: str
 ) -> None:
-    """The refusal names the provision, and neither stream moved."""
+    """The refusal names the provision, and nothing was recorded on any stream."""
     error = outcome.refusal()
     assert isinstance(error, DomainError), f"not a refusal under a provision: {error!r}"
     assert error.provision == provision, str(error)
     assert str(error).startswith(f"[{provision}] "), str(error)
     assert mechanism.registry().version == outcome.registry_version
     assert mechanism.conference().version == outcome.conference_version
+    assert mechanism.store.last_position() == outcome.position

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
-from collections import Counter
-
 import attrs
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tests.draw_pools import all_fillings, mutual_problems, party, seed, small_pool
+from tests.draw_pools import (
+    all_fillings,
+    check_rules,
+    mutual_problems,
+    party,
+    seed,
+    small_pool,
+)
 from untoc_adapters.solvers import CpSatSolver, LinearRelaxation, default_solver
 from untoc_core.drawing.assignment import CycleAssignment
 from untoc_core.drawing.pool import DrawParty
@@ -20,30 +25,6 @@ from untoc_core.drawing.years import draw_years
 from untoc_core.terms import Instrument, TreatyStatus
 
 TIP, SOM = Instrument.TIP, Instrument.SOM
-
-
-def check_rules(
-    pool: list[DrawParty], reviews: list[tuple[str, tuple[str, str], str | None]]
-) -> None:
-    by_code = {p.code: p for p in pool}
-    load: Counter[str] = Counter()
-    pairs = set()
-    for pur, (a, b), same in reviews:
-        under = by_code[pur]
-        assert a != b
-        assert pur not in (a, b)
-        for r in (a, b):
-            assert by_code[r].can_review
-            assert under.protocols <= by_code[r].protocols
-            load[r] += 1
-            pairs.add((r, pur))
-        if under.regional_group is None:
-            assert same is None
-        else:
-            assert same in (a, b)
-            assert by_code[same].regional_group == under.regional_group
-    assert not any((p, r) in pairs for r, p in pairs), "mutual review"
-    assert all(1 <= load[p.code] <= 3 for p in pool if p.can_review)
 
 
 def cycle_of(pool: list[DrawParty], n: int, years: int = 3) -> CycleDraw:

@@ -17,6 +17,8 @@ from hypothesis import strategies as st
 from untoc_core.catalogue import EVENTS
 from untoc_core.conference.events import CONFERENCE_EVENTS
 from untoc_core.dates import ApproxDate
+from untoc_core.drawing.ceremony import CEREMONY_EVENTS
+from untoc_core.drawing.events import DRAW_EVENTS
 from untoc_core.errors import StoreError
 from untoc_core.events import Event, EventCatalogue
 from untoc_core.registry.events import REGISTRY_EVENTS, ExpertListCirculated
@@ -71,10 +73,15 @@ def strategy_for(tp: Any) -> st.SearchStrategy[Any]:
     raise TypeError(msg)
 
 
-ALL_EVENT_CLASSES = (*REGISTRY_EVENTS, *CONFERENCE_EVENTS)
+ALL_EVENT_CLASSES = (
+    *REGISTRY_EVENTS,
+    *CONFERENCE_EVENTS,
+    *CEREMONY_EVENTS,
+    *DRAW_EVENTS,
+)
 
 
-def test_the_catalogue_holds_exactly_the_registry_and_conference_events() -> None:
+def test_the_catalogue_holds_exactly_the_known_events() -> None:
     assert EVENTS.types() == sorted(cls.TYPE for cls in ALL_EVENT_CLASSES)
     assert len(EVENTS.types()) == len(ALL_EVENT_CLASSES)
 
@@ -84,6 +91,10 @@ def test_every_stable_type_name_is_prefixed_by_its_stream() -> None:
         assert cls.TYPE.startswith("registry."), cls
     for cls in CONFERENCE_EVENTS:
         assert cls.TYPE.startswith("conference."), cls
+    for cls in CEREMONY_EVENTS:
+        assert cls.TYPE.startswith("ceremony."), cls
+    for cls in DRAW_EVENTS:
+        assert cls.TYPE.startswith("draw."), cls
 
 
 @pytest.mark.parametrize("cls", ALL_EVENT_CLASSES, ids=lambda c: c.TYPE)

@@ -14,7 +14,7 @@ from typing import Annotated
 
 import typer
 
-from untoc_adapters.cli import conference, experts, parties, provisions
+from untoc_adapters.cli import conference, draw, experts, parties, provisions
 from untoc_adapters.cli.common import (
     console,
     mechanism,
@@ -36,6 +36,7 @@ app.add_typer(parties.app, name="parties")
 app.add_typer(experts.app, name="experts")
 app.add_typer(conference.app, name="conference")
 app.add_typer(provisions.app, name="provisions")
+app.add_typer(draw.app, name="draw")
 
 
 def _show_version(value: bool) -> None:  # noqa: FBT001 - Typer passes the flag value

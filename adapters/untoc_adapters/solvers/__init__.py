@@ -18,14 +18,14 @@ def default_solver() -> CompletionSolver:
     """The solvers a draw asks in turn, cheapest first.
 
     A matching of the reviews States still owe proves most "no" answers in a few
-    milliseconds, and the linear relaxation most of the others; a search near
-    the witness, then a plain search, find most "yes" answers quickly; CP-SAT
-    settles the rest.
+    milliseconds; a search near the witness finds most "yes" answers in a few
+    more; the linear relaxation proves most of the remaining "no" answers, a
+    short plain search finds some more "yes" answers, and CP-SAT settles the rest.
     """
     return FirstDecisive(
         OwedReviewsBound(),
-        LinearRelaxation(),
         NearbySearch(),
+        LinearRelaxation(),
         SearchSolver(max_nodes=1000),
         CpSatSolver(relaxation_first=False),
     )

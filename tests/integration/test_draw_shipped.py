@@ -1,0 +1,60 @@
+"""Whole cycles on the shipped registry: every rule holds, for many seeds.
+
+CI draws ``UNTOC_DRAW_SEEDS`` seeds (default 8, a few minutes); a release runs at
+least 200 (see docs/how-to/release-checks.md):
+
+    UNTOC_DRAW_SEEDS=200 .venv/bin/pytest tests/integration/test_draw_shipped.py
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from functools import cache
+
+import pytest
+
+from tests.draw_pools import check_rules
+from untoc_adapters.clock import SystemClock
+from untoc_adapters.solvers import default_solver
+from untoc_adapters.storage.memory import open_memory_store
+from untoc_core.drawing.pool import DrawParty, pool_from_registry
+from untoc_core.drawing.simulate import draw_cycle
+from untoc_core.mechanism import Mechanism
+
+SEEDS = int(os.environ.get("UNTOC_DRAW_SEEDS", "8"))
+
+
+@cache
+def shipped_pool() -> tuple[DrawParty, ...]:
+    mechanism = Mechanism(open_memory_store(), SystemClock())
+    mechanism.load_reference_snapshot()
+    return pool_from_registry(mechanism.registry())
+
+
+def test_the_shipped_pool_is_every_state_party() -> None:
+    pool = shipped_pool()
+    assert len(pool) == 193  # the 2014 snapshot's States parties
+    assert all(p.can_review for p in pool)
+    assert sum(1 for p in pool if not p.protocols) == 23
+
+
+@pytest.mark.parametrize("n", range(SEEDS))
+def test_a_whole_cycle_on_the_shipped_registry_keeps_every_rule(n: int) -> None:
+    pool = shipped_pool()
+    draw = draw_cycle(
+        pool,
+        seed=hashlib.sha256(f"property {n}".encode()).digest(),
+        years=5,
+        min_reviews=1,
+        max_reviews=3,
+        solver=default_solver(),
+    )
+    reviewed = [r.under_review for r in draw.reviews]
+    assert sorted(reviewed) == sorted(p.code for p in pool), "each reviewed once"
+    years = [len(codes) for codes in draw.years.review_years]
+    assert max(years) - min(years) <= 1
+    check_rules(
+        list(pool),
+        [(r.under_review, r.reviewers, r.same_region_reviewer) for r in draw.reviews],
+    )
