@@ -71,15 +71,46 @@ def test_a_similar_legal_system_is_preferred_for_the_same_region_reviewer() -> N
                 assert review.same_region_reviewer is not None
 
 
-def test_a_tight_registry_never_runs_into_a_dead_end() -> None:
-    # Four Convention-only States can review only each other and the signatory; the
-    # five Protocol parties must review each other in a perfect round.
-    pool = [
+def convention_only_corner() -> list[DrawParty]:
+    """Four Convention-only States can review only each other and the signatory;
+    the five Protocol parties must review each other in a perfect round."""
+    return [
         *(party(f"C{i}", "East") for i in range(4)),
         *(party(f"P{i}", "East", (TIP, SOM)) for i in range(5)),
         party("SIG", "East", status=TreatyStatus.SIGNATORY),
     ]
-    for n in range(30):
+
+
+def every_load_at_the_maximum() -> list[DrawParty]:
+    """Eight States parties and four signatories: 24 reviews for 8 reviewers, so
+    every State party performs exactly three (ToR 20 at its limit)."""
+    return [
+        *(party(f"A{i}", "West" if i % 2 else "North") for i in range(8)),
+        *(
+            party(f"Z{i}", "West" if i % 2 else "North", status=TreatyStatus.SIGNATORY)
+            for i in range(4)
+        ),
+    ]
+
+
+def a_small_world() -> list[DrawParty]:
+    """Three groups shaped like the shipped registry: a few Convention-only States
+    in each, a Protocol ladder (none, TIP, TIP and SOM), one entity outside."""
+    pool = []
+    for g, group in enumerate(("Asia", "Africa", "Europe")):
+        pool += [party(f"{group[:2]}C{i}", group) for i in range(2 + g % 2)]
+        pool += [party(f"{group[:2]}T{i}", group, (TIP,)) for i in range(2)]
+        pool += [party(f"{group[:2]}P{i}", group, (TIP, SOM)) for i in range(4)]
+    return [*pool, party("XEU", None, (TIP, SOM))]
+
+
+@pytest.mark.parametrize(
+    "pool",
+    [convention_only_corner(), every_load_at_the_maximum(), a_small_world()],
+    ids=["convention-only corner", "every load at the maximum", "a small world"],
+)
+def test_a_tight_registry_never_runs_into_a_dead_end(pool: list[DrawParty]) -> None:
+    for n in range(20):
         draw = cycle_of(pool, n)
         check_rules(
             pool,
@@ -88,6 +119,7 @@ def test_a_tight_registry_never_runs_into_a_dead_end() -> None:
                 for r in draw.reviews
             ],
         )
+        assert len(draw.reviews) == len(pool)
 
 
 def exact_allowed(engine: CycleAssignment, slot: int) -> list[str]:

@@ -218,6 +218,7 @@ class CycleAssignment:
 
     def _set_eligibility(self) -> None:
         self._static = [self._eligible(s) for s in range(len(self.slots))]
+        self._static_tuple = tuple(tuple(e) for e in self._static)
         self._static_sets = [frozenset(e) for e in self._static]
         self._eligible_slots: list[list[int]] = [[] for _ in self.parties]
         for slot, found in enumerate(self._static):
@@ -545,15 +546,18 @@ class CycleAssignment:
 
         ``only`` narrows the States that may fill some slots.
         """
-        eligible = [tuple(e) for e in self._static]
-        for s, codes in (only or {}).items():
-            eligible[s] = tuple(codes)
+        eligible = self._static_tuple
+        if only:
+            narrowed = list(eligible)
+            for s, codes in only.items():
+                narrowed[s] = tuple(codes)
+            eligible = tuple(narrowed)
         return CompletionProblem(
             parties=len(self.parties),
             reviewers=tuple(self.reviewers),
             pur=tuple(self._pur),
             sibling=tuple(self._sibling),
-            eligible=tuple(eligible),
+            eligible=eligible,
             fixed=tuple(fixed),
             min_reviews=self.min_reviews,
             max_reviews=self.max_reviews,

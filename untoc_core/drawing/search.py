@@ -251,7 +251,8 @@ class NearbySearch:
     involve; the rest of the hint stays as it is and :class:`SearchSolver` fills
     the opened slots. The neighbourhood grows ring by ring. A filling found this
     way keeps every rule; when none is found nearby the solver gives up
-    (:class:`Undecided`), since one may still exist further away.
+    (:class:`Undecided`), since one may still exist further away. Without a
+    hint, it is a plain search within the same budget.
 
     Args:
         rings: How many times the neighbourhood grows before giving up.
@@ -269,8 +270,8 @@ class NearbySearch:
         """A filling near the hint; raises ``Undecided`` if none is found nearby."""
         p = problem
         hint = p.hint
-        if hint is None:
-            raise Undecided
+        if hint is None:  # nothing to start from: a short search from scratch
+            return SearchSolver(self.max_nodes).complete(p)
         slots = range(len(p.fixed))
         broken = [
             s

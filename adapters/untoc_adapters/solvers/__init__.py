@@ -3,12 +3,7 @@
 from __future__ import annotations
 
 from untoc_adapters.solvers.cpsat import CpSatSolver, LinearRelaxation
-from untoc_core.drawing.search import (
-    FirstDecisive,
-    NearbySearch,
-    OwedReviewsBound,
-    SearchSolver,
-)
+from untoc_core.drawing.search import FirstDecisive, NearbySearch, OwedReviewsBound
 from untoc_core.ports import CompletionSolver
 
 __all__ = ["CpSatSolver", "LinearRelaxation", "default_solver"]
@@ -19,13 +14,13 @@ def default_solver() -> CompletionSolver:
 
     A matching of the reviews States still owe proves most "no" answers in a few
     milliseconds; a search near the witness finds most "yes" answers in a few
-    more; the linear relaxation proves most of the remaining "no" answers, a
-    short plain search finds some more "yes" answers, and CP-SAT settles the rest.
+    more; the linear relaxation proves most of the remaining "no" answers, and
+    CP-SAT settles the rest. (A plain search before CP-SAT was measured to cost
+    more than it saves on the shipped registry.)
     """
     return FirstDecisive(
         OwedReviewsBound(),
         NearbySearch(),
         LinearRelaxation(),
-        SearchSolver(max_nodes=1000),
         CpSatSolver(relaxation_first=False),
     )
