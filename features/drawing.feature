@@ -47,10 +47,10 @@ Feature: Drawing of lots for the years of review
       When the secretariat draws the review years of cycle 1 before the seed of that draw is fixed
       Then the draw is refused citing ToR-5
 
-    Example: A draw is refused when its inputs are not those announced before the seed
-      Given the draw of the review years of cycle 1 was announced with the hash of other inputs, and its seed fixed
-      When the secretariat draws the review years of cycle 1
-      Then the draw is refused citing ToR-5
+    Example: A draw is not announced with the hash of other inputs than its own
+      When the secretariat announces the draw of the review years of cycle 1 with the hash of other inputs
+      Then the announcement is refused citing ToR-5
+      And no seed ceremony has begun for the review years of cycle 1
 
     @ToR-57
     Example: Once the draw is announced, no one joins its inputs

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 import attrs
 
@@ -221,14 +221,23 @@ class Mechanism:
         """Record a draw's inputs hash and randomness source before the seed exists.
 
         Commit-reveal participants must be States parties or signatories in the
-        registry.
+        registry. For a draw the mechanism records (``cycle-<n>/years``,
+        ``cycle-<n>/year-<y>/reviewers``) the hash must be that of its inputs as the
+        store stands (``draw_inputs(draw_id).sha256``): a seed fixed for other
+        inputs could never be used, and the draw could not be announced again.
 
         Raises:
             DrawAlreadyAnnounced: the draw was announced and is not void (ToR-5).
             AnnouncementRefused: a deadline or due time is not in the future, reveals
                 would close before commitments, the public value would be due
                 before reveals close, or an earlier attempt named it (ToR-5).
-            InvalidInput: a malformed draw id, hash, State code or time.
+            InputsChanged: a recorded draw announced with the hash of other inputs
+                than its own (ToR-5).
+            ReviewYearsAlreadyDrawn, ReviewYearsNotDrawn, ReviewersDrawRefused,
+            ExpertListNotCirculated: a recorded draw that cannot come next (see
+                ``draw_inputs``).
+            InvalidInput: a malformed draw id, hash, State code or time, or a
+                recorded draw of a cycle the Conference has not established.
         """
         parties = None
         if isinstance(command.source, cer.CommitReveal):
@@ -237,7 +246,25 @@ class Mechanism:
                 for e in self.registry().entries.values()
                 if e.is_party or e.is_signatory
             )
-        return self._ceremony_command(command, actor, parties)
+        return self._ceremony_command(
+            command, actor, parties, check=self._check_announced_inputs
+        )
+
+    def _check_announced_inputs(self, announced: cer.DrawAnnounced) -> None:
+        """Refuse the hash of other inputs than a recorded draw's own (ToR 5)."""
+        parsed = parse_draw_id(announced.draw_id)
+        if parsed is None:
+            return
+        expected = self._next_draw_inputs(*parsed).sha256
+        if announced.inputs_sha256 != expected:
+            msg = (
+                f"the inputs of draw {announced.draw_id!r} hash to {expected} as the "
+                f"store stands, not {announced.inputs_sha256}; announce their hash "
+                f"(untoc draw inputs {announced.draw_id}, or no hash at all: untoc "
+                "draw announce computes it), since a draw runs only on the inputs "
+                "announced and a seed fixed for others could never be used"
+            )
+            raise cer.InputsChanged(msg)
 
     def commit_secret(
         self, command: cer.CommitSecret, *, actor: str | None = None
@@ -286,10 +313,18 @@ class Mechanism:
         return self._ceremony_command(command, actor, None)
 
     def _ceremony_command(
-        self, command: cer.Command, actor: str, parties: frozenset[str] | None
+        self,
+        command: cer.Command,
+        actor: str,
+        parties: frozenset[str] | None,
+        check: Callable[[cer.DrawAnnounced], None] | None = None,
     ) -> list[Recorded]:
         state = self.ceremony(command.draw_id)
         events = cer.decide(state, command, now=self.clock.now(), parties=parties)
+        if check is not None:
+            for event in events:
+                if isinstance(event, cer.DrawAnnounced):
+                    check(event)
         return self._append(
             cer.stream_of(command.draw_id), state.version, events, actor
         )
@@ -354,24 +389,42 @@ class Mechanism:
                 "'cycle-N/years' and 'cycle-N/year-Y/reviewers'"
             )
             raise InvalidInput(msg)
-        cycle, year = parsed
+        return self._next_draw_inputs(*parsed, solver=solver, check_possible=True)
+
+    def _next_draw_inputs(
+        self,
+        cycle: int,
+        year: int | None,
+        *,
+        solver: CompletionSolver | None = None,
+        check_possible: bool = False,
+    ) -> DrawInputs:
+        """The inputs of the draw of ``year``'s reviewers (of the years if ``None``).
+
+        Refuses a draw that cannot come next; with ``check_possible``, also one that
+        no outcome of its lots could complete.
+        """
         state = self.cycle_draws(cycle)
         registry = self.registry()
         if year is None:
             draws.check_years_draw(state)
             inputs, pool, established = self._years_facts(state, registry)
-            draws.check_years_draw_possible(
-                cycle=cycle,
-                starts_on=established.starts_on,
-                pool=pool,
-                per_year=established.parties_per_year,
-                rulebook=self.rulebook,
-                solver=solver,
-            )
+            if check_possible:
+                draws.check_years_draw_possible(
+                    cycle=cycle,
+                    starts_on=established.starts_on,
+                    pool=pool,
+                    per_year=established.parties_per_year,
+                    rulebook=self.rulebook,
+                    solver=solver,
+                )
             return inputs
         draws.check_reviewers_draw(state, year)
         inputs, _, _, without = self._reviewers_facts(state, year, registry)
-        draws.check_reviewers_draw_possible(state, year, without, self.rulebook, solver)
+        if check_possible:
+            draws.check_reviewers_draw_possible(
+                state, year, without, self.rulebook, solver
+            )
         return inputs
 
     def volunteer_for_review(
@@ -387,7 +440,9 @@ class Mechanism:
                 already, or the review years are drawn (ToR 57).
             InputsFrozen: the draw of the review years is announced (ToR 5).
             UnknownParty: no State has that code.
+            InvalidInput: the Conference has not established the cycle.
         """
+        self.conference().cycle(cycle)
         entry = self.registry().entry(code)
         command = draws.VolunteerForReview(
             cycle=cycle, code=entry.code, status=entry.convention_status

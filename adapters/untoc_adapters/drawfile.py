@@ -38,6 +38,7 @@ from typing import Any, NoReturn
 import attrs
 
 from untoc_adapters.solvers import default_solver
+from untoc_core.drawing.inputs import party_json
 from untoc_core.drawing.pool import DrawParty
 from untoc_core.drawing.pool_csv import LEGAL_TRADITIONS
 from untoc_core.drawing.simulate import CycleDraw, draw_cycle
@@ -106,17 +107,6 @@ class DrawFileInvalid(InvalidInput):
 # -- writing -------------------------------------------------------------------------
 
 
-def party_json(party: DrawParty) -> dict[str, Any]:
-    """A State of the pool as it appears in ``parties`` (lists sorted)."""
-    return {
-        "code": party.code,
-        "regional_group": party.regional_group,
-        "legal_traditions": sorted(party.legal_traditions),
-        "protocols": sorted(p.value for p in party.protocols),
-        "status": party.status.value,
-    }
-
-
 def canonical_json(value: Any) -> str:
     """JSON text with sorted keys, no spaces and unescaped non-ASCII characters."""
     return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
@@ -126,9 +116,9 @@ def inputs_sha256(years: Any, parties: Any) -> str:
     """SHA-256 (hex) of the canonical JSON of ``{"years": ..., "parties": ...}``.
 
     ``parties`` are the JSON values of ``parties`` as they stand (see
-    :func:`party_json`), put in code order first; the text hashed is the UTF-8 of
-    :func:`canonical_json`. Values are hashed as given, so this also works on an
-    edited or malformed document.
+    :func:`untoc_core.drawing.inputs.party_json`), put in code order first; the
+    text hashed is the UTF-8 of :func:`canonical_json`. Values are hashed as given,
+    so this also works on an edited or malformed document.
     """
     ordered = sorted(parties, key=_code_of) if isinstance(parties, list) else parties
     text = canonical_json({"parties": ordered, "years": years})

@@ -12,6 +12,7 @@ ceremony. Refusals found while computing a draw's inputs are the draw's refusals
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections import Counter
 from collections.abc import Callable
 
@@ -31,20 +32,22 @@ from tests.bdd.conftest import (
     names_in,
     tradition_tags,
 )
+from tests.draw_mechanism import (
+    announce,
+    establish_cycle,
+    expert_id,
+    hold_ceremony,
+    nominate_expert,
+)
 from untoc_adapters.clock import SimulatedClock
 from untoc_adapters.solvers import CpSatSolver
 from untoc_core import Instrument, Mechanism
-from untoc_core.conference import (
-    Decision,
-    DefineThematicCluster,
-    EstablishCycle,
-    EstablishPhase,
-)
-from untoc_core.drawing.ceremony import AnnounceDraw, FixSeed, PublishedSeed, Status
+from untoc_core.drawing.ceremony import Status
 from untoc_core.drawing.events import (
     ExclusionReason,
     ReviewYearsDrawn,
     ServingExclusion,
+    SlotPick,
 )
 from untoc_core.drawing.inputs import reviewers_draw_id, years_draw_id
 from untoc_core.drawing.model import CycleDraws
@@ -53,13 +56,11 @@ from untoc_core.drawing.refusals import StaleRegistry
 from untoc_core.drawing.stream import LotStream
 from untoc_core.drawing.verify import Discrepancy
 from untoc_core.drawing.years import draw_years
-from untoc_core.instruments import ArticleRef
-from untoc_core.registry import NominateGovernmentalExpert, WithdrawGovernmentalExpert
+from untoc_core.registry import WithdrawGovernmentalExpert
 from untoc_core.registry.reference import reference_snapshot
 
 scenarios("drawing.feature", "reviewers.feature")
 
-DECISION = Decision(symbol="decision of the scenario", adopted_on=dt.date(2025, 10, 17))
 NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5}
 PROTOCOL_COLUMNS = {
     Instrument.TIP: "tip",
@@ -101,31 +102,6 @@ def cast() -> Cast:
 
 
 # -- holding a draw: its ceremony, then the draw ---------------------------------------
-
-
-def announce(
-    mechanism: Mechanism, clock: SimulatedClock, draw_id: str, digest: str
-) -> str:
-    """Announce a draw with a public value due in an hour; return the value's name."""
-    name = f"beacon value for {draw_id}"
-    source = PublishedSeed(name=name, due=clock.now() + dt.timedelta(hours=1))
-    mechanism.announce_draw(
-        AnnounceDraw(draw_id=draw_id, inputs_sha256=digest, source=source)
-    )
-    return name
-
-
-def hold_ceremony(
-    mechanism: Mechanism, clock: SimulatedClock, draw_id: str, digest: str = ""
-) -> None:
-    """Announce a draw (its inputs from the store, unless given) and fix its seed."""
-    name = announce(
-        mechanism, clock, draw_id, digest or mechanism.draw_inputs(draw_id).sha256
-    )
-    clock.advance(dt.timedelta(hours=2))
-    mechanism.fix_seed(
-        FixSeed(draw_id=draw_id, value_name=name, value=f"published for {draw_id}")
-    )
 
 
 def announced(mechanism: Mechanism, draw_id: str) -> bool:
@@ -172,31 +148,6 @@ def first_under_review(mechanism: Mechanism, year: int) -> str:
 # -- the States parties and the cycle --------------------------------------------------
 
 
-def establish_cycle(
-    mechanism: Mechanism, years: int, starts_on: dt.date, per_year: tuple[int, ...]
-) -> None:
-    mechanism.record_conference(
-        [
-            DefineThematicCluster(
-                cluster_id="criminalization",
-                title="Criminalization",
-                articles=(ArticleRef.parse("UNTOC 5"),),
-                decision=DECISION,
-            ),
-            EstablishPhase(phase=1, title="First review phase", decision=DECISION),
-            EstablishCycle(
-                phase=1,
-                cycle=1,
-                starts_on=starts_on,
-                years=years,
-                clusters=("criminalization",),
-                parties_per_year=per_year,
-                decision=DECISION,
-            ),
-        ]
-    )
-
-
 def _rows(datatable: list[list[str]]) -> list[dict[str, str]]:
     """The table as one row per State: name, group, Protocols, legal system."""
     if datatable[0][0].strip() == "State party":
@@ -226,22 +177,6 @@ def _cells(row: dict[str, str]) -> dict[str, str]:
     return cells
 
 
-def nominate(mechanism: Mechanism, name: str) -> None:
-    code = code_of(name)
-    mechanism.nominate_expert(
-        NominateGovernmentalExpert(
-            code=code,
-            expert_id=f"{code}-001",
-            name=f"Expert of {name}",
-            background="public prosecutor",
-            position="senior prosecutor",
-            offices="central authority",
-            expertise=("organized crime",),
-            instruments=frozenset({Instrument.UNTOC}),
-        )
-    )
-
-
 @given(parsers.re(_CYCLE))
 def cycle_for_states(  # noqa: PLR0917 - the step's parts
     mechanism: Mechanism,
@@ -262,10 +197,12 @@ def cycle_for_states(  # noqa: PLR0917 - the step's parts
     )
     starts_on = day_in(day)
     per_year = tuple(int(n) for n in names_in(numbers)) if numbers else ()
-    establish_cycle(mechanism, NUMBERS[years], starts_on, per_year)
+    establish_cycle(
+        mechanism, starts_on=starts_on, years=NUMBERS[years], per_year=per_year
+    )
     if experts.startswith(", each with"):
         for name in cast.names:
-            nominate(mechanism, name)
+            nominate_expert(mechanism, code_of(name), name)
         mechanism.circulate_expert_list(on=starts_on - dt.timedelta(days=30))
 
 
@@ -281,7 +218,7 @@ def shipped_snapshot(mechanism: Mechanism) -> None:
 )
 def cycle_established(mechanism: Mechanism, cycle: int, years: str, day: str) -> None:
     assert cycle == 1, "the scenarios establish cycle 1"
-    establish_cycle(mechanism, NUMBERS[years], day_in(day), ())
+    establish_cycle(mechanism, starts_on=day_in(day), years=NUMBERS[years])
 
 
 # -- review years (ToR 12-14, 57) ------------------------------------------------------
@@ -299,20 +236,29 @@ def years_drawn(
     parsers.parse("the draw of the review years of cycle {cycle:d} has been announced")
 )
 def years_announced(mechanism: Mechanism, clock: SimulatedClock, cycle: int) -> None:
-    draw_id = years_draw_id(cycle)
-    announce(mechanism, clock, draw_id, mechanism.draw_inputs(draw_id).sha256)
+    announce(mechanism, clock, years_draw_id(cycle))
 
 
-@given(
+@when(
     parsers.parse(
-        "the draw of the review years of cycle {cycle:d} was announced with the hash "
-        "of other inputs, and its seed fixed"
+        "the secretariat announces the draw of the review years of cycle {cycle:d} "
+        "with the hash of other inputs"
     )
 )
-def years_announced_wrongly(
-    mechanism: Mechanism, clock: SimulatedClock, cycle: int
+def announced_with_other_inputs(
+    mechanism: Mechanism, clock: SimulatedClock, outcome: Outcome, cycle: int
 ) -> None:
-    hold_ceremony(mechanism, clock, years_draw_id(cycle), digest="ab" * 32)
+    other = hashlib.sha256(b"another pool of States").hexdigest()
+    outcome.run(
+        mechanism, lambda: announce(mechanism, clock, years_draw_id(cycle), other)
+    )
+
+
+@then(
+    parsers.parse("no seed ceremony has begun for the review years of cycle {cycle:d}")
+)
+def no_ceremony(mechanism: Mechanism, cycle: int) -> None:
+    assert not announced(mechanism, years_draw_id(cycle))
 
 
 @given(parsers.parse("{name:w} volunteered to be reviewed in cycle {cycle:d}"))
@@ -664,7 +610,9 @@ def similar_same_region(mechanism: Mechanism, first: str, second: str) -> None:
 def expert_withdrawn(mechanism: Mechanism, name: str) -> None:
     code = code_of(name)
     mechanism.withdraw_expert(
-        WithdrawGovernmentalExpert(code=code, expert_id=f"{code}-001", reason="retired")
+        WithdrawGovernmentalExpert(
+            code=code, expert_id=expert_id(code), reason="retired"
+        )
     )
     mechanism.circulate_expert_list()
 
@@ -752,7 +700,7 @@ def chosen_reviews_none(mechanism: Mechanism, cast: Cast, year: int) -> None:
 def replaced_by_lot(mechanism: Mechanism, cast: Cast) -> None:
     state = draws(mechanism)
     assert cast.reviewed
-    labels = [p.label for p in state.transcript if not hasattr(p, "n")]
+    labels = [p.label for p in state.transcript if isinstance(p, SlotPick)]
     for pur in cast.reviewed:
         year = state.year_of(pur)
         assert year is not None
@@ -888,6 +836,5 @@ def replay_gives_everything(mechanism: Mechanism, cast: Cast) -> None:
     assert state.years is not None
     _replays_years(mechanism, state.years)
     assert state.drawn, "no reviewers were drawn"
-    assert len([p for p in state.transcript if hasattr(p, "choice")]) == 2 * len(
-        state.review_years[0]
-    )
+    picks = [p for p in state.transcript if isinstance(p, SlotPick)]
+    assert len(picks) == 2 * len(state.review_years[0])

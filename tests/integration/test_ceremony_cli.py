@@ -5,23 +5,19 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import re
 import stat
 from pathlib import Path
 from typing import Annotated, Any
 
 import pytest
 import typer
-from typer.testing import CliRunner
 
-from untoc_adapters import bootstrap
-from untoc_adapters.bootstrap import open_mechanism
-from untoc_adapters.cli.draw_ceremony import add_ceremony_commands
+from tests.cli_run import cli_clock, flat, json_of, run_cli, sqlite_data_dir
+from untoc_adapters.cli import draw_ceremony
 from untoc_adapters.clock import SimulatedClock
 from untoc_adapters.settings import Settings
 from untoc_core.drawing.randomness import commitment
 
-runner = CliRunner()
 T0 = dt.datetime(2027, 1, 1, 12, 0, tzinfo=dt.UTC)
 BEACON = "drand round 4821333"
 BEACON_VALUE = "ab" * 32
@@ -44,7 +40,7 @@ def make_app() -> typer.Typer:
     ) -> None:
         ctx.obj = Settings(data_dir=data_dir, store="sqlite")
 
-    add_ceremony_commands(app)
+    app.add_typer(draw_ceremony.app)
     return app
 
 
@@ -53,21 +49,16 @@ APP = make_app()
 
 @pytest.fixture
 def clock(monkeypatch: pytest.MonkeyPatch) -> SimulatedClock:
-    """The clock every command opened by the CLI reads."""
-    simulated = SimulatedClock(T0)
-    monkeypatch.setattr(bootstrap, "SystemClock", lambda: simulated)
-    return simulated
+    return cli_clock(monkeypatch, T0)
 
 
 @pytest.fixture
 def data_dir(tmp_path: Path, clock: SimulatedClock) -> Path:
-    folder = tmp_path / "data"
-    mech = open_mechanism(Settings(data_dir=folder, store="sqlite"), clock)
-    try:
-        mech.import_registry(STATES_CSV, source="states.csv")
-    finally:
-        mech.store.close()
-    return folder
+    return sqlite_data_dir(
+        tmp_path / "data",
+        clock,
+        lambda mech: mech.import_registry(STATES_CSV, source="states.csv"),
+    )
 
 
 @pytest.fixture
@@ -79,22 +70,11 @@ def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def untoc(data_dir: Path, *args: str) -> tuple[int, str, str]:
-    result = runner.invoke(APP, ["--data-dir", str(data_dir), *args])
-    return result.exit_code, result.stdout, result.stderr
-
-
-def flat(text: str) -> str:
-    return " ".join(re.sub("[│╭╮╰╯─]", " ", text).split())
+    return run_cli(APP, data_dir, *args)
 
 
 def stamp(moment: dt.datetime) -> str:
     return moment.strftime("%Y-%m-%dT%H:%MZ")
-
-
-def json_of(out: str) -> dict[str, Any]:
-    document = json.loads(out)
-    assert isinstance(document, dict)
-    return document
 
 
 def announce_commit_reveal(
@@ -103,7 +83,7 @@ def announce_commit_reveal(
     code, out, err = untoc(
         data_dir,
         "announce",
-        "cycle-1/years",
+        "trial-1/years",
         "--inputs",
         str(inputs),
         "--party",
@@ -141,7 +121,7 @@ def test_a_whole_commit_reveal_ceremony_from_the_command_line(
 ) -> None:
     announced = announce_commit_reveal(data_dir, inputs, "exclude")
     digest = hashlib.sha256(inputs.read_bytes()).hexdigest()
-    assert announced["stream"] == "ceremony/cycle-1/years"
+    assert announced["stream"] == "ceremony/trial-1/years"
     assert announced["stage"] == "committing"
     assert announced["announcement"]["inputs_sha256"] == digest
     terms = announced["announcement"]["commit_reveal"]
@@ -150,13 +130,13 @@ def test_a_whole_commit_reveal_ceremony_from_the_command_line(
     assert terms["public_value"]["name"] == BEACON
 
     clock.current = T0 + dt.timedelta(days=1)
-    code, out, err = untoc(data_dir, "commit", "cycle-1/years", "--party", "arc")
+    code, out, err = untoc(data_dir, "commit", "trial-1/years", "--party", "arc")
     assert code == 0, err
-    secret_file = workdir / "untoc-secret-ARC-cycle-1_years.json"
-    assert "Secret written to untoc-secret-ARC-cycle-1_years.json" in flat(err)
+    secret_file = workdir / "untoc-secret-ARC-trial-1_years.json"
+    assert "Secret written to untoc-secret-ARC-trial-1_years.json" in flat(err)
     kept = json.loads(secret_file.read_text(encoding="utf-8"))
     assert kept["party"] == "ARC"
-    assert kept["draw_id"] == "cycle-1/years"
+    assert kept["draw_id"] == "trial-1/years"
     assert len(kept["secret"]) == 64
     assert kept["commitment"] == commitment("ARC", kept["secret"])
     assert kept["commitment"] in out
@@ -166,7 +146,7 @@ def test_a_whole_commit_reveal_ceremony_from_the_command_line(
     code, out, err = untoc(
         data_dir,
         "commit",
-        "cycle-1/years",
+        "trial-1/years",
         "--party",
         "BRD",
         "--secret-file",
@@ -177,11 +157,11 @@ def test_a_whole_commit_reveal_ceremony_from_the_command_line(
     assert json_of(out)["secret_file"] == str(own)
 
     clock.current = T0 + dt.timedelta(days=8)
-    code, out, err = untoc(data_dir, "reveal", "cycle-1/years", "--party", "ARC")
+    code, out, err = untoc(data_dir, "reveal", "trial-1/years", "--party", "ARC")
     assert code == 0, err
-    assert "ARC revealed its secret for draw cycle-1/years." in out
+    assert "ARC revealed its secret for draw trial-1/years." in out
     code, out, err = untoc(
-        data_dir, "reveal", "cycle-1/years", "--party", "BRD", "--secret-file", str(own)
+        data_dir, "reveal", "trial-1/years", "--party", "BRD", "--secret-file", str(own)
     )
     assert code == 0, err
 
@@ -189,7 +169,7 @@ def test_a_whole_commit_reveal_ceremony_from_the_command_line(
     code, out, err = untoc(
         data_dir,
         "seed",
-        "cycle-1/years",
+        "trial-1/years",
         "--source",
         BEACON,
         "--value",
@@ -213,7 +193,7 @@ def test_a_whole_commit_reveal_ceremony_from_the_command_line(
     ).hexdigest()
     assert document["seed"] == expected
 
-    code, out, _ = untoc(data_dir, "ceremony", "cycle-1/years")
+    code, out, _ = untoc(data_dir, "ceremony", "trial-1/years")
     assert code == 0
     assert f"Seed: {expected}" in out
     assert "Reveals counted: ARC, BRD" in out
@@ -226,7 +206,7 @@ def test_a_published_seed_from_the_command_line(
     code, out, err = untoc(
         data_dir,
         "announce",
-        "cycle-1/year-1/reviewers",
+        "trial-1/year-1/reviewers",
         "--inputs-sha256",
         digest,
         "--source",
@@ -244,7 +224,7 @@ def test_a_published_seed_from_the_command_line(
     ) in out
 
     code, _, err = untoc(
-        data_dir, "seed", "cycle-1/year-1/reviewers", "--source", "x", "--value", "1"
+        data_dir, "seed", "trial-1/year-1/reviewers", "--source", "x", "--value", "1"
     )
     assert code == 1
     assert "[ToR-5] the public value 'lottery results of 2027-01-15' is not due" in (
@@ -255,7 +235,7 @@ def test_a_published_seed_from_the_command_line(
     code, _, err = untoc(
         data_dir,
         "seed",
-        "cycle-1/year-1/reviewers",
+        "trial-1/year-1/reviewers",
         "--source",
         "lottery results of 2027-01-16",
         "--value",
@@ -268,18 +248,18 @@ def test_a_published_seed_from_the_command_line(
     code, out, err = untoc(
         data_dir,
         "seed",
-        "cycle-1/year-1/reviewers",
+        "trial-1/year-1/reviewers",
         "--source",
         "Lottery results of 2027-01-15",
         "--value",
         "07, 13, 42",
     )
     assert code == 0, err
-    assert "Seed of draw cycle-1/year-1/reviewers fixed." in out
+    assert "Seed of draw trial-1/year-1/reviewers fixed." in out
     code, _, err = untoc(
         data_dir,
         "seed",
-        "cycle-1/year-1/reviewers",
+        "trial-1/year-1/reviewers",
         "--source",
         "lottery results of 2027-01-15",
         "--value",
@@ -294,17 +274,17 @@ def test_the_restart_rule_voids_the_ceremony_when_a_reveal_is_withheld(
 ) -> None:
     announce_commit_reveal(data_dir, inputs, "restart")
     clock.current = T0 + dt.timedelta(days=1)
-    assert untoc(data_dir, "commit", "cycle-1/years", "--party", "ARC")[0] == 0
-    assert untoc(data_dir, "commit", "cycle-1/years", "--party", "BRD")[0] == 0
+    assert untoc(data_dir, "commit", "trial-1/years", "--party", "ARC")[0] == 0
+    assert untoc(data_dir, "commit", "trial-1/years", "--party", "BRD")[0] == 0
     clock.current = T0 + dt.timedelta(days=8)
-    assert untoc(data_dir, "reveal", "cycle-1/years", "--party", "ARC")[0] == 0
+    assert untoc(data_dir, "reveal", "trial-1/years", "--party", "ARC")[0] == 0
     clock.current = T0 + dt.timedelta(days=16)
     code, out, err = untoc(
-        data_dir, "seed", "cycle-1/years", "--source", BEACON, "--value", BEACON_VALUE
+        data_dir, "seed", "trial-1/years", "--source", BEACON, "--value", BEACON_VALUE
     )
     assert code == 0, err
     assert "is void (withheld reveal; missing: BRD)" in flat(out)
-    code, out, _ = untoc(data_dir, "ceremony", "cycle-1/years", "--json")
+    code, out, _ = untoc(data_dir, "ceremony", "trial-1/years", "--json")
     document = json_of(out)
     assert document["status"] == "voided"
     assert document["seed"] is None
@@ -320,7 +300,7 @@ def test_refusals_exit_1_and_record_nothing(
     code, _, err = untoc(
         data_dir,
         "announce",
-        "cycle-1/years",
+        "trial-1/years",
         "--inputs-sha256",
         "0" * 64,
         "--source",
@@ -329,47 +309,47 @@ def test_refusals_exit_1_and_record_nothing(
         stamp(T0 + dt.timedelta(days=30)),
     )
     assert code == 1
-    assert "error: [ToR-5] draw 'cycle-1/years' was announced" in flat(err)
+    assert "error: [ToR-5] draw 'trial-1/years' was announced" in flat(err)
 
     code, _, err = untoc(
-        data_dir, "reveal", "cycle-1/years", "--secret", "ab" * 32, "--party", "ARC"
+        data_dir, "reveal", "trial-1/years", "--secret", "ab" * 32, "--party", "ARC"
     )
     assert code == 1
-    assert "reveals for draw 'cycle-1/years' open when commitments close" in flat(err)
+    assert "reveals for draw 'trial-1/years' open when commitments close" in flat(err)
 
-    code, _, err = untoc(data_dir, "commit", "cycle-1/years", "--party", "CUB")
+    code, _, err = untoc(data_dir, "commit", "trial-1/years", "--party", "CUB")
     assert code == 1
     assert "[ToR-5] CUB does not take part" in flat(err)
-    assert not (workdir / "untoc-secret-CUB-cycle-1_years.json").exists()
+    assert not (workdir / "untoc-secret-CUB-trial-1_years.json").exists()
 
-    assert untoc(data_dir, "commit", "cycle-1/years", "--party", "ARC")[0] == 0
-    code, _, err = untoc(data_dir, "commit", "cycle-1/years", "--party", "ARC")
+    assert untoc(data_dir, "commit", "trial-1/years", "--party", "ARC")[0] == 0
+    code, _, err = untoc(data_dir, "commit", "trial-1/years", "--party", "ARC")
     assert code == 1
     assert "already exists; a secret file is never overwritten" in flat(err)
 
     clock.current = T0 + dt.timedelta(days=8)
     code, _, err = untoc(
-        data_dir, "reveal", "cycle-1/years", "--party", "ARC", "--secret", "cd" * 32
+        data_dir, "reveal", "trial-1/years", "--party", "ARC", "--secret", "cd" * 32
     )
     assert code == 1
     assert "[ToR-5] the secret does not match the commitment ARC made" in flat(err)
     code, _, err = untoc(
         data_dir,
         "reveal",
-        "cycle-1/years",
+        "trial-1/years",
         "--party",
         "BRD",
         "--secret-file",
-        "untoc-secret-ARC-cycle-1_years.json",
+        "untoc-secret-ARC-trial-1_years.json",
     )
     assert code == 1
     assert "holds the secret of 'ARC'" in flat(err)
 
-    code, _, err = untoc(data_dir, "seed", "cycle-1/years")
+    code, _, err = untoc(data_dir, "seed", "trial-1/years")
     assert code == 1
     assert "the seed is fixed after that" in flat(err)
 
-    code, out, _ = untoc(data_dir, "ceremony", "cycle-1/years", "--json")
+    code, out, _ = untoc(data_dir, "ceremony", "trial-1/years", "--json")
     document = json_of(out)
     assert document["version"] == 2  # the announcement and ARC's commitment
     assert document["stage"] == "revealing"
@@ -387,7 +367,7 @@ def test_refusals_exit_1_and_record_nothing(
         (
             [
                 "announce",
-                "cycle-1/years",
+                "trial-1/years",
                 "--inputs-sha256",
                 "0" * 64,
                 "--source",
@@ -398,13 +378,13 @@ def test_refusals_exit_1_and_record_nothing(
             "needs a time zone",
         ),
         (
-            ["announce", "cycle-1/years", "--inputs-sha256", "0" * 64],
+            ["announce", "trial-1/years", "--inputs-sha256", "0" * 64],
             "give the public value",
         ),
         (
             [
                 "announce",
-                "cycle-1/years",
+                "trial-1/years",
                 "--inputs-sha256",
                 "0" * 64,
                 "--party",
@@ -415,7 +395,7 @@ def test_refusals_exit_1_and_record_nothing(
         (
             [
                 "announce",
-                "cycle-1/years",
+                "trial-1/years",
                 "--inputs-sha256",
                 "0" * 64,
                 "--source",
@@ -428,7 +408,7 @@ def test_refusals_exit_1_and_record_nothing(
         (
             [
                 "commit",
-                "cycle-1/years",
+                "trial-1/years",
                 "--party",
                 "ARC",
                 "--commitment",
@@ -457,7 +437,7 @@ def test_a_commitment_computed_elsewhere_is_recorded_as_given(
     code, out, err = untoc(
         data_dir,
         "commit",
-        "cycle-1/years",
+        "trial-1/years",
         "--party",
         "BRD",
         "--commitment",
@@ -466,7 +446,7 @@ def test_a_commitment_computed_elsewhere_is_recorded_as_given(
     )
     assert code == 0, err
     assert json_of(out) == {
-        "draw_id": "cycle-1/years",
+        "draw_id": "trial-1/years",
         "party": "BRD",
         "commitment": commitment("BRD", secret),
         "secret_file": None,
@@ -474,7 +454,7 @@ def test_a_commitment_computed_elsewhere_is_recorded_as_given(
     assert list(workdir.iterdir()) == []
     clock.current = T0 + dt.timedelta(days=8)
     code, _, err = untoc(
-        data_dir, "reveal", "cycle-1/years", "--party", "BRD", "--secret", secret
+        data_dir, "reveal", "trial-1/years", "--party", "BRD", "--secret", secret
     )
     assert code == 0, err
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
 import socket
 from pathlib import Path
 from typing import Any
@@ -12,6 +11,7 @@ import pytest
 import typer.main
 from typer.testing import CliRunner
 
+from tests.cli_run import flat, run_cli
 from untoc_adapters.cli.main import app
 
 runner = CliRunner()
@@ -25,13 +25,7 @@ ARCADIA_CSV = (
 
 
 def untoc(data_dir: Path, *args: str) -> tuple[int, str, str]:
-    result = runner.invoke(app, ["--data-dir", str(data_dir), *args])
-    return result.exit_code, result.stdout, result.stderr
-
-
-def flat(text: str) -> str:
-    """Text without the frame and line breaks of Typer's error box."""
-    return " ".join(re.sub("[│╭╮╰╯─]", " ", text).split())
+    return run_cli(app, data_dir, *args)
 
 
 def registry_positions(data_dir: Path) -> int:

@@ -12,8 +12,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from typer.testing import CliRunner
 
+from tests.cli_run import flat, run_cli
 from tests.draw_pools import party
 from untoc_adapters.cli import draw as draw_cli
 from untoc_adapters.cli.main import app
@@ -31,7 +31,6 @@ from untoc_core.drawing.pool_csv import parse_pool_csv
 from untoc_core.errors import InvalidInput
 from untoc_core.terms import Instrument
 
-runner = CliRunner()
 HEADER = "code,regional_group,legal_traditions,protocols,status\n"
 SEED = "00112233445566778899aabbccddeeff"
 OTHER_SEED = "00112233445566778899aabbccddeef0"
@@ -60,13 +59,7 @@ XEU,,civil_law,TIP,party
 
 
 def untoc(tmp_path: Path, *args: str) -> tuple[int, str, str]:
-    result = runner.invoke(app, ["--data-dir", str(tmp_path / "data"), *args])
-    return result.exit_code, result.stdout, result.stderr
-
-
-def flat(text: str) -> str:
-    """Text without the frame and line breaks of Typer's error box."""
-    return " ".join(re.sub("[│╭╮╰╯─]", " ", text).split())
+    return run_cli(app, tmp_path / "data", *args)
 
 
 @pytest.fixture(scope="module")

@@ -15,21 +15,15 @@ from functools import cache
 import pytest
 
 from tests.draw_pools import check_rules
-from untoc_adapters.clock import SystemClock
+from untoc_adapters.cli.draw import shipped_pool as shipped_states_parties
 from untoc_adapters.solvers import default_solver
-from untoc_adapters.storage.memory import open_memory_store
-from untoc_core.drawing.pool import DrawParty, pool_from_registry
 from untoc_core.drawing.simulate import draw_cycle
-from untoc_core.mechanism import Mechanism
 
 SEEDS = int(os.environ.get("UNTOC_DRAW_SEEDS", "8"))
 
 
-@cache
-def shipped_pool() -> tuple[DrawParty, ...]:
-    mechanism = Mechanism(open_memory_store(), SystemClock())
-    mechanism.load_reference_snapshot()
-    return pool_from_registry(mechanism.registry())
+shipped_pool = cache(shipped_states_parties)
+"""The States parties of the shipped snapshot, loaded once for all the seeds."""
 
 
 def test_the_shipped_pool_is_every_state_party() -> None:

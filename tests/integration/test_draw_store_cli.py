@@ -3,114 +3,32 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
-import re
 from pathlib import Path
 from typing import Any
 
 import pytest
-from typer.testing import CliRunner
 
-from untoc_adapters import bootstrap
-from untoc_adapters.bootstrap import open_mechanism
+from tests.cli_run import cli_clock, flat, json_of, run_cli, sqlite_data_dir
+from tests.draw_mechanism import GROUPS, prepare
 from untoc_adapters.cli.main import app
 from untoc_adapters.clock import SimulatedClock
-from untoc_adapters.settings import Settings
-from untoc_core.conference import (
-    Decision,
-    DefineThematicCluster,
-    EstablishCycle,
-    EstablishPhase,
-)
-from untoc_core.instruments import ArticleRef
-from untoc_core.registry import NominateGovernmentalExpert
-from untoc_core.terms import Instrument
 
-runner = CliRunner()
 T0 = dt.datetime(2025, 11, 3, 9, 0, tzinfo=dt.UTC)
-DECISION = Decision(symbol="decision 1/1", adopted_on=dt.date(2025, 10, 17))
-GROUPS = {
-    "African States": ("ARC", "BRD", "CRP", "DYS", "ELB", "FRD", "KGA", "KGB"),
-    "Eastern European States": ("GNV", "LTV", "RUR", "SYL", "VLG", "ZND", "KGC"),
-}
-STATES_CSV = (
-    "iso3,name_en,untoc_status,un_regional_group,untoc_date\n"
-    + "".join(
-        f"{code},{code.title()},party,{group},2003-09-29\n"
-        for group, codes in GROUPS.items()
-        for code in codes
-    )
-    + "WDY,Wadiya,signatory,African States,\n"
-)
 
 
 @pytest.fixture
 def clock(monkeypatch: pytest.MonkeyPatch) -> SimulatedClock:
-    """The clock every command opened by the CLI reads."""
-    simulated = SimulatedClock(T0)
-    monkeypatch.setattr(bootstrap, "SystemClock", lambda: simulated)
-    return simulated
+    return cli_clock(monkeypatch, T0)
 
 
 @pytest.fixture
 def data_dir(tmp_path: Path, clock: SimulatedClock) -> Path:
     """A data folder with the States, a cycle of two years and a circulated list."""
-    folder = tmp_path / "data"
-    mech = open_mechanism(Settings(data_dir=folder, store="sqlite"), clock)
-    try:
-        mech.import_registry(STATES_CSV, source="states.csv")
-        mech.record_conference(
-            [
-                DefineThematicCluster(
-                    cluster_id="c",
-                    title="Criminalization",
-                    articles=(ArticleRef.parse("UNTOC 5"),),
-                    decision=DECISION,
-                ),
-                EstablishPhase(phase=1, title="First", decision=DECISION),
-                EstablishCycle(
-                    phase=1,
-                    cycle=1,
-                    starts_on=dt.date(2026, 1, 1),
-                    years=2,
-                    clusters=("c",),
-                    decision=DECISION,
-                ),
-            ]
-        )
-        for codes in GROUPS.values():
-            for code in codes:
-                mech.nominate_expert(
-                    NominateGovernmentalExpert(
-                        code=code,
-                        expert_id=f"{code}-1",
-                        name=f"Expert of {code}",
-                        background="",
-                        position="",
-                        offices="",
-                        expertise=("extradition",),
-                        instruments=frozenset({Instrument.UNTOC}),
-                    )
-                )
-        mech.circulate_expert_list(on=dt.date(2025, 12, 1))
-    finally:
-        mech.store.close()
-    return folder
+    return sqlite_data_dir(tmp_path / "data", clock, prepare)
 
 
 def untoc(data_dir: Path, *args: str) -> tuple[int, str, str]:
-    result = runner.invoke(app, ["--data-dir", str(data_dir), *args])
-    return result.exit_code, result.stdout, result.stderr
-
-
-def flat(text: str) -> str:
-    return " ".join(re.sub("[│╭╮╰╯─]", " ", text).split())
-
-
-def json_of(out: str) -> dict[str, Any]:
-    document = json.loads(out)
-    assert isinstance(document, dict)
-    return document
+    return run_cli(app, data_dir, *args)
 
 
 def ceremony(data_dir: Path, clock: SimulatedClock, draw_id: str) -> str:
@@ -222,6 +140,14 @@ def test_a_cycle_is_drawn_redrawn_deferred_shown_and_checked(  # noqa: PLR0915 -
         data_dir, "draw", "show", "--cycle", "1", "--year", "1", "--json"
     )
     reviews = json_of(out)["years"]["1"]["reviews"]
+    transcript = json_of(out)["transcript"]
+    lots = [line["lot"] for line in transcript]
+    assert lots.index("pick") == lots.count("shuffle")  # the years' shuffles first
+    assert lots.count("pick") >= 2 * len(year_1) + 3 * 2  # the draw, three repeats
+    assert {line["kind"] for line in transcript if line["lot"] == "pick"} == {
+        "same-region",
+        "other",
+    }
     assert reviews[0]["under_review"] == state
     assert reviews[0]["redraws"] == 3
     assert reviews[0]["instruments"] == ["UNTOC"]
@@ -278,17 +204,17 @@ def test_a_hash_given_for_a_recorded_draw_must_be_its_inputs(
         data_dir, "draw", "announce", "cycle-1/years", "--inputs-sha256", "cd" * 32,
         "--source", "drand round 1", "--due", due,
     )  # fmt: skip
-    assert code == 0, err
-    clock.advance(dt.timedelta(days=2))
+    assert code == 1
+    assert "[ToR-5] the inputs of draw 'cycle-1/years' hash to" in flat(err)
+    code, out, _ = untoc(data_dir, "draw", "ceremony", "cycle-1/years", "--json")
+    assert json_of(out)["status"] == "not_announced"
+    code, out, _ = untoc(data_dir, "draw", "inputs", "cycle-1/years", "--json")
+    digest = json_of(out)["sha256"]
     code, _, err = untoc(
-        data_dir, "draw", "seed", "cycle-1/years", "--source", "drand round 1",
-        "--value", "ab" * 32,
+        data_dir, "draw", "announce", "cycle-1/years", "--inputs-sha256", digest,
+        "--source", "drand round 1", "--due", due,
     )  # fmt: skip
     assert code == 0, err
-    code, _, err = untoc(data_dir, "draw", "years", "--cycle", "1")
-    assert code == 1
-    assert "[ToR-5]" in flat(err)
-    assert "was announced before the seed was fixed" in flat(err)
 
 
 def test_the_draws_refuse_without_a_seed_or_out_of_order(data_dir: Path) -> None:

@@ -73,7 +73,8 @@ T0 = dt.datetime(2027, 1, 1, 12, 0, tzinfo=UTC)
 COMMIT_UNTIL = T0 + dt.timedelta(days=7)
 REVEAL_UNTIL = T0 + dt.timedelta(days=14)
 DUE = T0 + dt.timedelta(days=15)
-DRAW = "cycle-1/years"
+DRAW = "trial-1/years"
+"""A draw the mechanism does not record: its inputs are what the test says."""
 INPUTS = hashlib.sha256(b"pool, deferrals, rules v1").hexdigest()
 BEACON = "drand round 4821333"
 BEACON_VALUE = "AB" * 32  # 64 hex digits, in upper case as a reader might copy it
@@ -379,7 +380,7 @@ def test_announcing_normalises_deadlines_to_utc() -> None:
 def test_a_draw_is_announced_once() -> None:
     events = history((announce(published()), T0))
     with pytest.raises(
-        DrawAlreadyAnnounced, match=r"cycle-1/years.*it is open"
+        DrawAlreadyAnnounced, match=r"trial-1/years.*it is open"
     ) as error:
         run(events, announce(published(name="drand round 9999999")), T0)
     refused_citing_tor5(error)
@@ -914,7 +915,7 @@ def test_the_mechanism_runs_a_whole_ceremony_on_the_draws_stream(
     clock.current = AT_COMMIT
     recorded = mech.commit_secret(commit("ARC"))
     assert recorded[0].actor == "ARC"
-    assert recorded[0].stream == "ceremony/cycle-1/years"
+    assert recorded[0].stream == "ceremony/trial-1/years"
     mech.commit_secret(commit("BRD"))
     clock.current = AT_REVEAL
     mech.reveal_secret(reveal("ARC"))
@@ -976,7 +977,7 @@ def test_ceremonies_of_different_draws_are_independent(
     mech: Mechanism, clock: SimulatedClock
 ) -> None:
     mech.announce_draw(announce(published()))
-    other = "cycle-1/year-1/reviewers"
+    other = "trial-1/year-1/reviewers"
     mech.announce_draw(announce(published(name="drand round 4821400"), draw=other))
     clock.current = AT_FIX
     mech.fix_seed(FixSeed(draw_id=DRAW, value_name=BEACON, value=BEACON_VALUE))

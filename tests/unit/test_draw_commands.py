@@ -16,22 +16,23 @@ from collections.abc import Callable, Iterator, Sequence
 import attrs
 import pytest
 
+from tests.draw_mechanism import (
+    CIRCULATED,
+    GROUPS,
+    START,
+    announce,
+    establish_cycle,
+    expert_id,
+    fix,
+    hold_ceremony,
+    prepare,
+    registry_csv,
+)
 from tests.draw_pools import TIP, party, seed
 from untoc_adapters.clock import SimulatedClock
 from untoc_adapters.storage.memory import open_memory_store
 from untoc_core import Mechanism
-from untoc_core.conference import (
-    Decision,
-    DefineThematicCluster,
-    EstablishCycle,
-    EstablishPhase,
-)
-from untoc_core.drawing.ceremony import (
-    AnnounceDraw,
-    FixSeed,
-    InputsChanged,
-    PublishedSeed,
-)
+from untoc_core.drawing.ceremony import InputsChanged
 from untoc_core.drawing.commands import (
     AuthoriseExceptionalRedraw,
     Command,
@@ -95,19 +96,12 @@ from untoc_core.errors import (
     UntocError,
 )
 from untoc_core.events import Event
-from untoc_core.instruments import ArticleRef
 from untoc_core.ports import NewEvents
-from untoc_core.registry import (
-    NominateGovernmentalExpert,
-    WithdrawGovernmentalExpert,
-    reference_snapshot,
-)
+from untoc_core.registry import WithdrawGovernmentalExpert, reference_snapshot
 from untoc_core.rules import default_rulebook
 from untoc_core.terms import Instrument, TreatyStatus
 
 RULES = default_rulebook()
-START = dt.date(2026, 1, 1)
-CIRCULATED = dt.date(2025, 12, 1)
 
 
 def pool_of(groups: dict[str, int], **extra: DrawParty) -> tuple[DrawParty, ...]:
@@ -129,21 +123,25 @@ def apply(state: CycleDraws, command: Command) -> tuple[CycleDraws, Event]:
     return evolve(state, event, state.version + 1), event
 
 
+def years_command(
+    pool: Sequence[DrawParty] = POOL, years: int = 2, n: int = 1
+) -> DrawReviewYears:
+    """The draw of the review years of cycle 1, from seed ``n``."""
+    return DrawReviewYears(
+        cycle=1,
+        starts_on=START,
+        years=years,
+        parties_per_year=(),
+        pool=tuple(pool),
+        registry_version=7,
+        seed=seed(n).hex(),
+    )
+
+
 def years_drawn(
     pool: Sequence[DrawParty] = POOL, years: int = 2, n: int = 1
 ) -> CycleDraws:
-    state, _ = apply(
-        CycleDraws(cycle=1),
-        DrawReviewYears(
-            cycle=1,
-            starts_on=START,
-            years=years,
-            parties_per_year=(),
-            pool=tuple(pool),
-            registry_version=7,
-            seed=seed(n).hex(),
-        ),
-    )
+    state, _ = apply(CycleDraws(cycle=1), years_command(pool, years, n))
     return state
 
 
@@ -261,32 +259,13 @@ def test_the_inputs_hash_covers_every_input_of_the_years_draw() -> None:
 
 def test_the_review_years_are_drawn_once() -> None:
     state = years_drawn()
-    error = refused(
-        state,
-        DrawReviewYears(
-            cycle=1,
-            starts_on=START,
-            years=2,
-            parties_per_year=(),
-            pool=POOL,
-            registry_version=7,
-            seed=seed(1).hex(),
-        ),
-    )
+    error = refused(state, years_command())
     assert isinstance(error, ReviewYearsAlreadyDrawn)
     assert error.provision == "ToR-13b"
 
 
 def test_the_conference_numbers_per_year_are_kept_or_the_draw_is_refused() -> None:
-    command = DrawReviewYears(
-        cycle=1,
-        starts_on=START,
-        years=2,
-        parties_per_year=(4, 8),
-        pool=POOL,
-        registry_version=7,
-        seed=seed(1).hex(),
-    )
+    command = attrs.evolve(years_command(), parties_per_year=(4, 8))
     state, event = apply(CycleDraws(cycle=1), command)
     assert isinstance(event, ReviewYearsDrawn)
     assert [len(codes) for codes in state.review_years] == [4, 8]
@@ -330,16 +309,7 @@ def test_the_conference_numbers_per_year_are_kept_or_the_draw_is_refused() -> No
 def test_a_pool_that_breaks_a_rule_is_refused_naming_it(
     pool: tuple[DrawParty, ...], refusal: type[DomainError], words: str
 ) -> None:
-    command = DrawReviewYears(
-        cycle=1,
-        starts_on=START,
-        years=1,
-        parties_per_year=(),
-        pool=pool,
-        registry_version=7,
-        seed=seed(1).hex(),
-    )
-    error = refused(CycleDraws(cycle=1), command)
+    error = refused(CycleDraws(cycle=1), years_command(pool, years=1))
     assert type(error) is refusal, error
     assert words in str(error)
 
@@ -349,15 +319,8 @@ def test_check_pool_accepts_a_state_outside_the_groups_with_two_reviewers() -> N
 
 
 def test_a_stale_registry_is_refused_unless_accepted_and_then_recorded() -> None:
-    command = DrawReviewYears(
-        cycle=1,
-        starts_on=START,
-        years=2,
-        parties_per_year=(),
-        pool=POOL,
-        registry_version=7,
-        seed=seed(1).hex(),
-        stale_blocks=("Protocol membership (as of 2014-07-10)",),
+    command = attrs.evolve(
+        years_command(), stale_blocks=("Protocol membership (as of 2014-07-10)",)
     )
     with pytest.raises(StaleRegistry) as caught:
         decide(CycleDraws(cycle=1), command, rulebook=RULES)
@@ -665,9 +628,8 @@ def _history() -> list[tuple[int, Event]]:
         DeferReviewYear(cycle=1, code=state.review_years[0][0], justification="x"),
     )
     events.append(event)
-    for command in (reviewers_command(1, without=("S03",)),):
-        state, event = apply(state, command)
-        events.append(event)
+    state, event = apply(state, reviewers_command(1, without=("S03",)))
+    events.append(event)
     code = state.review_years[0][0]
     state, event = apply(state, RedrawReviewers(cycle=1, year=1, under_review=code))
     events.append(event)
@@ -731,25 +693,6 @@ def test_draw_ids_of_the_recorded_draws() -> None:
 # -- the Mechanism, on a memory store, with the seed ceremony ------------------------
 
 NOW = dt.datetime(2025, 11, 3, 9, 0, tzinfo=dt.UTC)
-DECISION = Decision(symbol="decision 1/1", adopted_on=dt.date(2025, 10, 17))
-GROUPS = {
-    "African States": ("ARC", "BRD", "CRP", "DYS", "ELB", "FRD", "KGA", "KGB"),
-    "Eastern European States": ("GNV", "LTV", "RUR", "SYL", "VLG", "ZND", "KGC"),
-}
-
-
-def registry_csv(extra: str = "") -> str:
-    rows = [
-        f"{code},{code.title()},party,{group},2003-09-29"
-        for group, codes in GROUPS.items()
-        for code in codes
-    ]
-    return (
-        "iso3,name_en,untoc_status,un_regional_group,untoc_date\n"
-        + "\n".join(rows)
-        + "\nWDY,Wadiya,signatory,African States,\n"
-        + extra
-    )
 
 
 @pytest.fixture
@@ -760,69 +703,8 @@ def clock() -> SimulatedClock:
 @pytest.fixture
 def mech(clock: SimulatedClock) -> Iterator[Mechanism]:
     store = open_memory_store()
-    mechanism = Mechanism(store, clock)
-    mechanism.import_registry(registry_csv(), source="states.csv")
-    mechanism.record_conference(
-        [
-            DefineThematicCluster(
-                cluster_id="c",
-                title="Criminalization",
-                articles=(ArticleRef.parse("UNTOC 5"),),
-                decision=DECISION,
-            ),
-            EstablishPhase(phase=1, title="First", decision=DECISION),
-            EstablishCycle(
-                phase=1,
-                cycle=1,
-                starts_on=START,
-                years=2,
-                clusters=("c",),
-                decision=DECISION,
-            ),
-        ]
-    )
-    for codes in GROUPS.values():
-        for code in codes:
-            mechanism.nominate_expert(
-                NominateGovernmentalExpert(
-                    code=code,
-                    expert_id=f"{code}-1",
-                    name=f"Expert of {code}",
-                    background="",
-                    position="",
-                    offices="",
-                    expertise=("extradition",),
-                    instruments=frozenset({Instrument.UNTOC}),
-                )
-            )
-    mechanism.circulate_expert_list(on=CIRCULATED)
-    yield mechanism
+    yield prepare(Mechanism(store, clock))
     store.close()
-
-
-def announce(
-    mech: Mechanism, clock: SimulatedClock, draw_id: str, digest: str = ""
-) -> str:
-    name = f"beacon for {draw_id}"
-    mech.announce_draw(
-        AnnounceDraw(
-            draw_id=draw_id,
-            inputs_sha256=digest or mech.draw_inputs(draw_id).sha256,
-            source=PublishedSeed(name=name, due=clock.now() + dt.timedelta(days=1)),
-        )
-    )
-    return name
-
-
-def fix(mech: Mechanism, clock: SimulatedClock, draw_id: str, name: str) -> None:
-    clock.advance(dt.timedelta(days=2))
-    mech.fix_seed(FixSeed(draw_id=draw_id, value_name=name, value=f"value {draw_id}"))
-
-
-def ceremony(
-    mech: Mechanism, clock: SimulatedClock, draw_id: str, digest: str = ""
-) -> None:
-    fix(mech, clock, draw_id, announce(mech, clock, draw_id, digest))
 
 
 def records_nothing(mech: Mechanism, call: Callable[[], object]) -> UntocError:
@@ -836,7 +718,7 @@ def records_nothing(mech: Mechanism, call: Callable[[], object]) -> UntocError:
 def test_the_announced_hash_is_the_one_the_draw_computes(
     mech: Mechanism, clock: SimulatedClock
 ) -> None:
-    ceremony(mech, clock, "cycle-1/years")
+    hold_ceremony(mech, clock, "cycle-1/years")
     (recorded,) = mech.draw_review_years(1)
     event = recorded.event
     assert isinstance(event, ReviewYearsDrawn)
@@ -880,11 +762,38 @@ def test_a_draw_needs_a_fixed_seed_for_the_inputs_announced(
     assert isinstance(error, SeedNotFixed)
     assert "not fixed yet" in str(error)
     fix(mech, clock, "cycle-1/years", name)
-    ceremony(mech, clock, "cycle-1/year-1/reviewers", digest="cd" * 32)
     mech.draw_review_years(1)
     error = records_nothing(mech, lambda: mech.draw_reviewers(1, 1))
+    assert isinstance(error, SeedNotFixed)
+
+
+def test_a_recorded_draw_is_announced_only_with_the_hash_of_its_own_inputs(
+    mech: Mechanism, clock: SimulatedClock
+) -> None:
+    # A seed fixed for other inputs could never be used, and a fixed ceremony is
+    # never announced again: the draw would be lost for good.
+    error = records_nothing(
+        mech, lambda: announce(mech, clock, "cycle-1/years", digest="CD" * 32)
+    )
     assert isinstance(error, InputsChanged)
     assert error.provision == "ToR-5"
+    assert mech.draw_inputs("cycle-1/years").sha256 in str(error)
+    error = records_nothing(
+        mech, lambda: announce(mech, clock, "cycle-1/year-1/reviewers", "cd" * 32)
+    )
+    assert isinstance(error, ReviewYearsNotDrawn)
+    announce(mech, clock, "audit/sample-1", digest="cd" * 32)  # not a recorded draw
+    digest = mech.draw_inputs("cycle-1/years").sha256
+    announce(mech, clock, "cycle-1/years", digest=digest.upper())
+    assert mech.ceremony("cycle-1/years").announcement is not None
+
+
+def test_a_signatory_volunteers_only_for_an_established_cycle(
+    mech: Mechanism,
+) -> None:
+    error = records_nothing(mech, lambda: mech.volunteer_for_review(2, "WDY"))
+    assert isinstance(error, InvalidInput)
+    assert "has not established cycle 2" in str(error)
 
 
 def test_announcing_and_drawing_reviewers_needs_a_circulated_list(
@@ -892,20 +801,8 @@ def test_announcing_and_drawing_reviewers_needs_a_circulated_list(
 ) -> None:
     mechanism = Mechanism(open_memory_store(), clock)
     mechanism.import_registry(registry_csv(), source="states.csv")
-    mechanism.record_conference(
-        [
-            DefineThematicCluster(
-                cluster_id="c", title="C", articles=(ArticleRef.parse("UNTOC 5"),),
-                decision=DECISION,
-            ),
-            EstablishPhase(phase=1, title="First", decision=DECISION),
-            EstablishCycle(
-                phase=1, cycle=1, starts_on=START, years=2, clusters=("c",),
-                decision=DECISION,
-            ),
-        ]
-    )  # fmt: skip
-    ceremony(mechanism, clock, "cycle-1/years")
+    establish_cycle(mechanism)
+    hold_ceremony(mechanism, clock, "cycle-1/years")
     mechanism.draw_review_years(1)
     error = records_nothing(
         mechanism, lambda: mechanism.draw_inputs("cycle-1/year-1/reviewers")
@@ -916,10 +813,12 @@ def test_announcing_and_drawing_reviewers_needs_a_circulated_list(
 def test_a_state_whose_expert_was_withdrawn_does_not_serve_that_year(
     mech: Mechanism, clock: SimulatedClock
 ) -> None:
-    ceremony(mech, clock, "cycle-1/years")
+    hold_ceremony(mech, clock, "cycle-1/years")
     mech.draw_review_years(1)
-    mech.withdraw_expert(WithdrawGovernmentalExpert(code="CRP", expert_id="CRP-1"))
-    ceremony(mech, clock, "cycle-1/year-1/reviewers")
+    mech.withdraw_expert(
+        WithdrawGovernmentalExpert(code="CRP", expert_id=expert_id("CRP"))
+    )
+    hold_ceremony(mech, clock, "cycle-1/year-1/reviewers")
     (recorded,) = mech.draw_reviewers(1, 1)
     event = recorded.event
     assert isinstance(event, ReviewersDrawn)
@@ -941,7 +840,7 @@ def test_draw_inputs_refuses_what_cannot_come_next(
         mech.draw_inputs("cycle-2/years")
     with pytest.raises(ReviewYearsNotDrawn):
         mech.draw_inputs("cycle-1/year-1/reviewers")
-    ceremony(mech, clock, "cycle-1/years")
+    hold_ceremony(mech, clock, "cycle-1/years")
     mech.draw_review_years(1)
     with pytest.raises(ReviewYearsAlreadyDrawn):
         mech.draw_inputs("cycle-1/years")
@@ -967,7 +866,7 @@ def test_the_inputs_of_an_announced_draw_are_frozen_until_it_is_drawn(
 def test_a_deferral_that_changes_the_next_announced_draw_waits_for_it(
     mech: Mechanism, clock: SimulatedClock
 ) -> None:
-    ceremony(mech, clock, "cycle-1/years")
+    hold_ceremony(mech, clock, "cycle-1/years")
     mech.draw_review_years(1)
     first = mech.review_years(1)[0][0]
     name = announce(mech, clock, "cycle-1/year-1/reviewers")
@@ -985,9 +884,9 @@ def test_a_deferral_that_changes_the_next_announced_draw_waits_for_it(
 def test_a_redraw_with_its_authorisation_records_both_at_once(
     mech: Mechanism, clock: SimulatedClock
 ) -> None:
-    ceremony(mech, clock, "cycle-1/years")
+    hold_ceremony(mech, clock, "cycle-1/years")
     mech.draw_review_years(1)
-    ceremony(mech, clock, "cycle-1/year-1/reviewers")
+    hold_ceremony(mech, clock, "cycle-1/year-1/reviewers")
     mech.draw_reviewers(1, 1)
     code = mech.review_years(1)[0][0]
     assert mech.redraw(1, 1, code)[0].actor == code
@@ -1003,7 +902,7 @@ def test_a_redraw_with_its_authorisation_records_both_at_once(
     ]
     assert mech.redraw_counts(1, 1)[code] == 3
     assert len(mech.reviewers(1, 1)) == len(mech.review_years(1)[0])
-    ceremony(mech, clock, "cycle-1/year-2/reviewers")
+    hold_ceremony(mech, clock, "cycle-1/year-2/reviewers")
     mech.draw_reviewers(1, 2)
     assert mech.verify_draws(1) == []
     transcript = mech.transcript(1)
@@ -1014,7 +913,7 @@ def test_a_redraw_with_its_authorisation_records_both_at_once(
 def test_verify_draws_compares_the_seed_with_the_ceremony(
     mech: Mechanism, clock: SimulatedClock
 ) -> None:
-    ceremony(mech, clock, "cycle-1/years")
+    hold_ceremony(mech, clock, "cycle-1/years")
     (recorded,) = mech.draw_review_years(1)
     event = recorded.event
     assert isinstance(event, ReviewYearsDrawn)
@@ -1057,7 +956,9 @@ def test_an_expert_counts_while_on_the_list_and_on_the_roster(mech: Mechanism) -
     circulation = registry.last_circulation()
     assert circulation is not None
     assert "ARC" in experts_listed(registry, circulation)
-    mech.withdraw_expert(WithdrawGovernmentalExpert(code="ARC", expert_id="ARC-1"))
+    mech.withdraw_expert(
+        WithdrawGovernmentalExpert(code="ARC", expert_id=expert_id("ARC"))
+    )
     assert "ARC" not in experts_listed(mech.registry(), circulation)
 
 
@@ -1065,7 +966,7 @@ def test_the_stream_and_the_events_belong_to_the_cycle(
     mech: Mechanism, clock: SimulatedClock
 ) -> None:
     mech.volunteer_for_review(1, "wdy")
-    ceremony(mech, clock, "cycle-1/years")
+    hold_ceremony(mech, clock, "cycle-1/years")
     mech.draw_review_years(1)
     records = mech.store.read_stream(stream_of(1))
     assert [r.event.TYPE for r in records] == [
@@ -1081,11 +982,11 @@ def test_the_stream_and_the_events_belong_to_the_cycle(
 def test_a_reviewers_draw_that_no_lot_could_complete_is_refused_when_announced(
     mech: Mechanism, clock: SimulatedClock
 ) -> None:
-    ceremony(mech, clock, "cycle-1/years")
+    hold_ceremony(mech, clock, "cycle-1/years")
     mech.draw_review_years(1)
     for code in GROUPS["African States"][1:]:
         mech.withdraw_expert(
-            WithdrawGovernmentalExpert(code=code, expert_id=f"{code}-1")
+            WithdrawGovernmentalExpert(code=code, expert_id=expert_id(code))
         )
     mech.circulate_expert_list(on=dt.date(2025, 12, 15))
     # Four African States are under review in year 1, and only ARC may serve then.

@@ -83,7 +83,11 @@ class SeedFixingRefused(SeedCeremonyRefused):
 
 
 class InputsChanged(SeedCeremonyRefused):
-    """A draw's inputs differ from those announced with its source (T34)."""
+    """A draw's inputs differ from those announced with its source (T34).
+
+    Also raised by ``Mechanism.announce_draw`` when a draw the mechanism records is
+    announced with the hash of other inputs than its own.
+    """
 
 
 class UnknownDraw(InvalidInput):

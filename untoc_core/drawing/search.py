@@ -164,12 +164,23 @@ class SearchSolver:
         return assign if search(0, deficit) else None
 
 
+_LAST_SLOTS_OF: list[tuple[tuple[tuple[int, ...], ...], list[list[int]]]] = []
+
+
 def _slots_of(p: CompletionProblem) -> list[list[int]]:
-    """For each State, the slots it may fill."""
+    """For each State, the slots it may fill.
+
+    A draw asks many questions on the very same eligibility tuple, so the last
+    answer is kept (it holds the tuple, so the identity check is sound).
+    """
+    last = _LAST_SLOTS_OF[-1] if _LAST_SLOTS_OF else None  # one read: thread-safe
+    if last is not None and last[0] is p.eligible:
+        return last[1]
     slots_of: list[list[int]] = [[] for _ in range(p.parties)]
     for s, found in enumerate(p.eligible):
         for r in found:
             slots_of[r].append(s)
+    _LAST_SLOTS_OF[:] = [(p.eligible, slots_of)]
     return slots_of
 
 

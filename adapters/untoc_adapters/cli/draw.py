@@ -20,6 +20,7 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
+from untoc_adapters.cli import draw_ceremony, draw_records
 from untoc_adapters.cli.common import (
     JsonOption,
     OutOption,
@@ -30,8 +31,6 @@ from untoc_adapters.cli.common import (
     refusals,
     safe,
 )
-from untoc_adapters.cli.draw_ceremony import add_ceremony_commands
-from untoc_adapters.cli.draw_records import add_recorded_draw_commands
 from untoc_adapters.clock import SystemClock
 from untoc_adapters.drawfile import (
     MAX_YEARS,
@@ -56,8 +55,8 @@ app = typer.Typer(
     ),
     no_args_is_help=True,
 )
-add_ceremony_commands(app)
-add_recorded_draw_commands(app)
+app.add_typer(draw_ceremony.app)
+app.add_typer(draw_records.app)
 
 
 def _seed(value: str) -> str:

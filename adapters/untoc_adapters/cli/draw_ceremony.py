@@ -1,6 +1,6 @@
 """The seed ceremony commands of ``untoc draw``: announce, commit, reveal, seed.
 
-``add_ceremony_commands(app)`` adds them to a Typer app (the ``draw`` group). The
+``app`` holds them; the ``draw`` group adds it without a name of its own. The
 ceremony fixes a draw's inputs and randomness source before the seed exists (ToR 5),
 lets States commit to secrets and reveal them, and fixes the seed from the announced
 source only. Secrets are generated here, with :func:`secrets.token_hex`, never in the
@@ -51,6 +51,9 @@ from untoc_core.drawing.randomness import commitment as commitment_of
 from untoc_core.errors import UntocError
 from untoc_core.events import converter
 
+app = typer.Typer()
+"""The seed ceremony commands, added to ``untoc draw`` as they are."""
+
 DrawIdArgument = Annotated[
     str,
     typer.Argument(
@@ -69,15 +72,6 @@ SecretFileOption = Annotated[
         "untoc-secret-PARTY-DRAW.json in the working folder).",
     ),
 ]
-
-
-def add_ceremony_commands(app: typer.Typer) -> None:
-    """Add the seed ceremony commands to ``app`` (the ``untoc draw`` group)."""
-    app.command("announce")(announce)
-    app.command("commit")(commit)
-    app.command("reveal")(reveal)
-    app.command("seed")(seed)
-    app.command("ceremony")(ceremony)
 
 
 # -- parsing ---------------------------------------------------------------------------
@@ -236,6 +230,7 @@ def _print_fixed(fixed: SeedFixed) -> None:
 # -- commands --------------------------------------------------------------------------
 
 
+@app.command("announce")
 def announce(
     ctx: typer.Context,
     draw_id: DrawIdArgument,
@@ -326,25 +321,26 @@ def announce(
     with mechanism(ctx) as mech:
         if digest is None:
             digest = mech.draw_inputs(draw_id, solver=default_solver()).sha256
-            stale = stale_blocks_of(mech.registry())
-            if stale:
-                err_console.print(
-                    f"[yellow]warning:[/] the registry rests on reference data known "
-                    f"to be out of date: {safe('; '.join(stale))}. The draw will need "
-                    "--accept-stale-registry.",
-                    highlight=False,
-                )
         mech.announce_draw(
             AnnounceDraw(draw_id=draw_id, inputs_sha256=digest, source=chosen)
         )
+        stale = stale_blocks_of(mech.registry()) if parse_draw_id(draw_id) else ()
         state = mech.ceremony(draw_id)
         now = mech.clock.now()
+    if stale:
+        err_console.print(
+            f"[yellow]warning:[/] the registry rests on reference data known to be "
+            f"out of date: {safe('; '.join(stale))}. The draw will need "
+            "--accept-stale-registry.",
+            highlight=False,
+        )
     if as_json or out:
         print_json(ceremony_json(state, now), out)
         return
     _print_state(state, now)
 
 
+@app.command("commit")
 def commit(
     ctx: typer.Context,
     draw_id: DrawIdArgument,
@@ -415,6 +411,7 @@ def commit(
         )
 
 
+@app.command("reveal")
 def reveal(
     ctx: typer.Context,
     draw_id: DrawIdArgument,
@@ -445,6 +442,7 @@ def reveal(
     console.print(f"{document['party']} revealed its secret for draw {safe(draw_id)}.")
 
 
+@app.command("seed")
 def seed(
     ctx: typer.Context,
     draw_id: DrawIdArgument,
@@ -486,6 +484,7 @@ def seed(
         )
 
 
+@app.command("ceremony")
 def ceremony(
     ctx: typer.Context,
     draw_id: DrawIdArgument,

@@ -1,8 +1,8 @@
 """The recorded drawing of lots in ``untoc draw``: years, reviewers, redraws, deferrals.
 
-``add_recorded_draw_commands(app)`` adds them to a Typer app (the ``draw`` group).
-Each draw runs on the seed its ceremony fixed (``announce`` ... ``seed``) and records
-its result on the cycle's stream ``draw/cycle-N``; the engine's questions go to
+``app`` holds them; the ``draw`` group adds it without a name of its own. Each
+draw runs on the seed its ceremony fixed (``announce`` ... ``seed``) and records its
+result on the cycle's stream ``draw/cycle-N``; the engine's questions go to
 :func:`untoc_adapters.solvers.default_solver`.
 """
 
@@ -42,6 +42,9 @@ from untoc_core.events import converter
 from untoc_core.mechanism import Mechanism
 from untoc_core.ports import Recorded
 
+app = typer.Typer()
+"""The commands of the recorded draws, added to ``untoc draw`` as they are."""
+
 CycleOption = Annotated[
     int, typer.Option("--cycle", metavar="N", min=1, help="The cycle.")
 ]
@@ -59,19 +62,6 @@ AcceptStaleOption = Annotated[
         "date; the acceptance is recorded with the draw.",
     ),
 ]
-
-
-def add_recorded_draw_commands(app: typer.Typer) -> None:
-    """Add the commands of the recorded drawing of lots to ``app``."""
-    app.command("inputs")(inputs)
-    app.command("volunteer")(volunteer)
-    app.command("years")(years)
-    app.command("reviewers")(reviewers)
-    app.command("redraw")(redraw)
-    app.command("authorise-redraw")(authorise_redraw)
-    app.command("defer")(defer)
-    app.command("show")(show)
-    app.command("check")(check)
 
 
 # -- output ----------------------------------------------------------------------------
@@ -130,7 +120,8 @@ def draws_json(state: CycleDraws, year: int | None = None) -> dict[str, Any]:
             for y in chosen
         },
         "transcript": [
-            {"kind": "pick" if isinstance(line, SlotPick) else "shuffle"}
+            # "lot", not "kind": a pick has a field "kind" of its own (its slot's).
+            {"lot": "pick" if isinstance(line, SlotPick) else "shuffle"}
             | converter.unstructure(line)
             for line in state.transcript
         ],
@@ -258,6 +249,7 @@ def _done(
 # -- commands --------------------------------------------------------------------------
 
 
+@app.command("inputs")
 def inputs(
     ctx: typer.Context,
     draw_id: Annotated[
@@ -300,6 +292,7 @@ def inputs(
         )
 
 
+@app.command("volunteer")
 def volunteer(
     ctx: typer.Context,
     cycle: CycleOption,
@@ -313,6 +306,7 @@ def volunteer(
         _done(mech, cycle, recorded, as_json=as_json, out=out)
 
 
+@app.command("years")
 def years(
     ctx: typer.Context,
     cycle: CycleOption,
@@ -328,6 +322,7 @@ def years(
         _done(mech, cycle, recorded, as_json=as_json, out=out)
 
 
+@app.command("reviewers")
 def reviewers(
     ctx: typer.Context,
     cycle: CycleOption,
@@ -347,6 +342,7 @@ def reviewers(
         _done(mech, cycle, recorded, as_json=as_json, out=out)
 
 
+@app.command("redraw")
 def redraw(
     ctx: typer.Context,
     cycle: CycleOption,
@@ -388,6 +384,7 @@ def redraw(
         _done(mech, cycle, recorded, as_json=as_json, out=out)
 
 
+@app.command("authorise-redraw")
 def authorise_redraw(
     ctx: typer.Context,
     cycle: CycleOption,
@@ -416,6 +413,7 @@ def authorise_redraw(
         _done(mech, cycle, recorded, as_json=as_json, out=out)
 
 
+@app.command("defer")
 def defer(
     ctx: typer.Context,
     cycle: CycleOption,
@@ -470,6 +468,7 @@ def defer(
         _done(mech, cycle, recorded, as_json=as_json, out=out)
 
 
+@app.command("show")
 def show(
     ctx: typer.Context,
     cycle: CycleOption,
@@ -495,6 +494,7 @@ def show(
         _print_reviews(state, y)
 
 
+@app.command("check")
 def check(
     ctx: typer.Context,
     cycle: CycleOption,

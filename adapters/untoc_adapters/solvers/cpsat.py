@@ -15,7 +15,7 @@ A "no" can first be sought in the linear relaxation of that model (GLOP,
 can, and that proof takes milliseconds where a search could take minutes. CP-SAT
 then runs with the known witness as a hint, first lightly (no linearisation,
 probing or symmetry detection: fillings come about twice as fast), then, if that
-try does not decide within a few seconds, thoroughly (full linearisation, which
+try does not decide within a second, thoroughly (full linearisation, which
 proves the hard "no" answers). Both run on one thread with a fixed seed, so a run
 repeats exactly; either way, the answer (yes or no) is the same for every exact
 solver.
@@ -33,7 +33,7 @@ from ortools.sat.python import cp_model
 from untoc_core.drawing.search import CompletionProblem, Undecided
 from untoc_core.ports import CompletionSolver
 
-LIGHT_SECONDS = 5.0
+LIGHT_SECONDS = 1.0
 """How long the light first try of CP-SAT may take before the thorough one."""
 
 
