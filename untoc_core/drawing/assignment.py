@@ -360,20 +360,15 @@ class CycleAssignment:
         delta = self._delta(changes)
         over = [x for x, d in delta.items() if self._w_load[x] + d > self.max_reviews]
         under = [x for x, d in delta.items() if self._w_load[x] + d < self.min_reviews]
-        if len(over) > 1 or len(under) > 1:
-            return None
-        attempts: list[list[tuple[int, int | None, bool]]] = []
-        if over and under:
-            attempts = [
-                [(over[0], under[0], True)],
-                [(over[0], None, True), (under[0], None, False)],
-            ]
-        elif over:
-            attempts = [[(over[0], None, True)]]
-        elif under:
-            attempts = [[(under[0], None, False)]]
-        else:
+        if not over and not under:
             return changes if self._changes_keep_rules(changes) else None
+        # One chain per reviewer out of bounds; or, for one of each, a single
+        # chain from the one with a review too many to the one with one too few.
+        attempts: list[list[tuple[int, int | None, bool]]] = [
+            [(x, None, True) for x in over] + [(x, None, False) for x in under]
+        ]
+        if len(over) == 1 and len(under) == 1:
+            attempts.append([(over[0], under[0], True)])
         for plan in attempts:
             merged = dict(changes)
             for node, target, outward in plan:
@@ -398,13 +393,21 @@ class CycleAssignment:
             delta[x] = delta.get(x, 0) + 1
         return delta
 
-    def _can_take(self, t: int, y: int, changes: dict[int, int]) -> bool:
-        """Could ``y`` take open slot ``t`` of the witness with ``changes`` made?"""
+    def _can_take(
+        self, t: int, y: int, changes: dict[int, int], giving: int = -1
+    ) -> bool:
+        """Could ``y`` take open slot ``t`` of the witness with ``changes`` made?
+
+        ``giving`` is a slot that ``y`` hands on in the same chain: holding it does
+        not stop ``y`` from taking the other slot of the same State.
+        """
         if self.picks[t] >= 0 or t in changes or y not in self._static_sets[t]:
             return False
         sib = self._sibling[t]
         holder = changes.get(sib, self._witness[sib]) if sib >= 0 else -1
-        return holder != y and y not in self._w_reviews[self._pur[t]]
+        if holder == y and sib != giving:
+            return False
+        return y not in self._w_reviews[self._pur[t]]
 
     def _chain_from(
         self, start: int, target: int | None, changes: dict[int, int]
@@ -445,7 +448,7 @@ class CycleAssignment:
                     if self.picks[t] >= 0 or t in changes:
                         continue
                     x = self._witness[t]
-                    if x in went or not self._can_take(t, y, changes):
+                    if x in went or not self._can_take(t, y, changes, went[y][1]):
                         continue
                     went[x] = (y, t)
                     if self._w_load[x] + delta.get(x, 0) > self.min_reviews:
