@@ -31,6 +31,9 @@ from untoc_core.drawing.search import CompletionProblem, SearchSolver
 from untoc_core.errors import DrawImpossible, InvalidInput
 from untoc_core.ports import CompletionSolver
 
+_ChainStep = tuple[int, int | None, bool]
+"""A chain to find: from which reviewer, to which (``None``: any), outward or not."""
+
 SAME_REGION = "same-region"
 OTHER = "other"
 SECOND = "second"
@@ -364,9 +367,9 @@ class CycleAssignment:
             return changes if self._changes_keep_rules(changes) else None
         # One chain per reviewer out of bounds; or, for one of each, a single
         # chain from the one with a review too many to the one with one too few.
-        attempts: list[list[tuple[int, int | None, bool]]] = [
-            [(x, None, True) for x in over] + [(x, None, False) for x in under]
-        ]
+        each: list[_ChainStep] = [(x, None, True) for x in over]
+        each += [(x, None, False) for x in under]
+        attempts: list[list[_ChainStep]] = [each]
         if len(over) == 1 and len(under) == 1:
             attempts.append([(over[0], under[0], True)])
         for plan in attempts:
