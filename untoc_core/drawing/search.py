@@ -233,11 +233,19 @@ def _owed_fit(  # noqa: PLR0913, PLR0917 - the search's state, passed as is
 class OwedReviewsBound:
     """A quick "no": some States cannot each get the reviews they still owe.
 
-    Each State party must perform at least the minimum of reviews (ToR 20); if
-    the open slots cannot give every State that owes reviews that many distinct
-    slots it may fill, no filling exists. This is a matching, so it is fast; it
-    never answers "yes" (where a matching exists, it raises :class:`Undecided`).
+    Each State party must perform at least the minimum of reviews (ToR 20). The
+    States that still owe reviews are matched to distinct open slots they may
+    fill; if no matching exists, no filling does. Where the matching has two
+    States review each other (ToR 19), any filling lacks one of the two reviews,
+    so both cases are tried in turn, up to ``branches`` deep. It never answers
+    "yes": where a matching survives, it raises :class:`Undecided`.
+
+    Args:
+        branches: How many mutual reviews may be split before giving up.
     """
+
+    def __init__(self, *, branches: int = 8) -> None:
+        self.branches = branches
 
     def complete(self, problem: CompletionProblem) -> list[int] | None:
         """``None`` if the owed reviews cannot be placed; else ``Undecided``."""
@@ -248,10 +256,81 @@ class OwedReviewsBound:
             if r >= 0:
                 load[r] += 1
                 reviews[r].add(p.pur[s])
+        owed = {
+            r: p.min_reviews - load[r] for r in p.reviewers if load[r] < p.min_reviews
+        }
         free = [s for s, r in enumerate(p.fixed) if r < 0]
-        if not _owed_fit(p, _slots_of(p), list(p.fixed), load, reviews, free):
+        if sum(owed.values()) > len(free):
+            return None
+        slots_of = _slots_of(p)
+        open_slots = set(free)
+        options = {
+            r: [
+                s
+                for s in slots_of[r]
+                if s in open_slots
+                and not (p.sibling[s] >= 0 and p.fixed[p.sibling[s]] == r)
+                and not (p.mutual and r in reviews[p.pur[s]])
+            ]
+            for r in owed
+        }
+        if not self._fits(p, owed, options, frozenset(), self.branches):
             return None
         raise Undecided
+
+    def _fits(
+        self,
+        p: CompletionProblem,
+        owed: dict[int, int],
+        options: dict[int, list[int]],
+        barred: frozenset[tuple[int, int]],
+        branches: int,
+    ) -> bool:
+        """False only if no filling places the owed reviews without ``barred``."""
+        matched = _match_owed(p, owed, options, barred)
+        if matched is None:
+            return False
+        pairs = {(r, p.pur[s]) for s, r in matched.items()}
+        if len(pairs) < len(matched) or not p.mutual or branches == 0:
+            return True  # a State twice for one State, or out of branches: unsure
+        both = next(((a, b) for a, b in sorted(pairs) if (b, a) in pairs), None)
+        if both is None:
+            return True
+        a, b = both
+        return self._fits(p, owed, options, barred | {(a, b)}, branches - 1) or (
+            self._fits(p, owed, options, barred | {(b, a)}, branches - 1)
+        )
+
+
+def _match_owed(
+    p: CompletionProblem,
+    owed: dict[int, int],
+    options: dict[int, list[int]],
+    barred: frozenset[tuple[int, int]],
+) -> dict[int, int] | None:
+    """Distinct open slots for the reviews each State owes (slot -> State)."""
+    allowed = {
+        r: [s for s in found if (r, p.pur[s]) not in barred]
+        for r, found in options.items()
+    }
+    slot_of: dict[int, int] = {}
+
+    def augment(r: int, seen: set[int]) -> bool:
+        for s in allowed[r]:
+            if s in seen:
+                continue
+            seen.add(s)
+            holder = slot_of.get(s)
+            if holder is None or augment(holder, seen):
+                slot_of[s] = r
+                return True
+        return False
+
+    for r in sorted(owed, key=lambda r: (len(allowed[r]), r)):
+        for _ in range(owed[r]):
+            if not augment(r, set()):
+                return None
+    return slot_of
 
 
 class NearbySearch:
