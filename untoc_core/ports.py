@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Protocol
 
 import attrs
 
+from untoc_core.confidentiality.values import KeyShredded, SealContext, SealedValue
 from untoc_core.events import Event
 
 if TYPE_CHECKING:
@@ -199,5 +200,85 @@ class RandomnessSource(Protocol):
             inputs_sha256: The announced SHA-256 of every input of the draw (hex).
             value: The public value in canonical form (``""`` if none).
             reveals: The counted reveals: State code to secret (hex).
+        """
+        ...
+
+
+class KeyService(Protocol):
+    """Holds key-encryption keys and wraps data keys under them (custodial keys).
+
+    A key-encryption key never leaves its key service: callers name it by id and
+    hand over bytes to wrap or unwrap. Implementations: ``localkeys`` (key files
+    under ``DATA_DIR/keys``, the default), found under the entry-point group
+    ``untoc.key_service``. A PKCS#11 adapter is planned.
+    """
+
+    @property
+    def name(self) -> str:
+        """The key service's entry-point name, for example ``localkeys``."""
+        ...
+
+    def create_key(self, key_id: str) -> str:
+        """Create a new key-encryption key and return its fingerprint (hex).
+
+        Raises:
+            InvalidInput: ``key_id`` is not a valid id, or a key with it exists.
+        """
+        ...
+
+    def wrap(self, key_id: str, plaintext: bytes, *, aad: bytes) -> bytes:
+        """Encrypt ``plaintext`` (a data key) under the key, bound to ``aad``.
+
+        Raises:
+            AccessDenied: the key does not exist or cannot be used.
+        """
+        ...
+
+    def unwrap(self, key_id: str, wrapped: bytes, *, aad: bytes) -> bytes:
+        """Return the bytes wrapped under the key with the same ``aad``.
+
+        Raises:
+            AccessDenied: for every failure (unknown or destroyed key, other
+                ``aad``, tampered bytes), with no hint of which.
+        """
+        ...
+
+    def destroy_key(self, key_id: str) -> KeyShredded:
+        """Destroy the key for good (crypto-shredding) and return the record.
+
+        Everything wrapped only under this key can no longer be unwrapped.
+
+        Raises:
+            InvalidInput: no key has that id.
+        """
+        ...
+
+    def key_ids(self) -> list[str]:
+        """The ids of the keys that exist, sorted."""
+        ...
+
+
+class Sealer(Protocol):
+    """Seals confidential values bound to where they belong, and opens them.
+
+    Implementation: :class:`untoc_adapters.crypto.sealing.EnvelopeSealer`
+    (AES-256-GCM with a one-use key derived from the scope's data key, and a key
+    commitment; ADR 0008).
+    """
+
+    def seal(self, plaintext: bytes, context: SealContext) -> SealedValue:
+        """Seal ``plaintext`` for exactly ``context``.
+
+        Raises:
+            AccessDenied: no data key for the context's review, scope and epoch.
+        """
+        ...
+
+    def open(self, sealed: SealedValue, context: SealContext) -> bytes:
+        """Return the plaintext of a value found at ``context``.
+
+        Raises:
+            AccessDenied: for every failure (wrong or unknown key, another
+                context, tampered bytes, unknown format), with no hint of which.
         """
         ...

@@ -13,6 +13,7 @@ from typing import Any, Final
 from untoc_core.errors import ConfigurationError
 
 EVENT_STORE_GROUP: Final = "untoc.event_store"
+KEY_SERVICE_GROUP: Final = "untoc.key_service"
 
 
 def known_adapters(group: str) -> list[str]:
