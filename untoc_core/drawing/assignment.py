@@ -14,10 +14,13 @@ without breaking a rule:
   (ToR 20), and serves in no year it deferred (ToR 20).
 
 The engine keeps a *witness*: one complete assignment of every open slot that keeps
-all the rules. Most candidates are confirmed by a one-move change of the witness;
-the others go to an exact search, so the set of allowed candidates is always the
-exact one, whatever method confirmed each member. That matters for verification:
-any correct implementation computes the same sets and so the same draw.
+all the rules. Most candidates are confirmed by a small change of the witness (a
+repair: the slot changes hands, and chains of reviewers pass slots on to mend the
+load limits and the no-mutual rule); the others are asked about together through a
+:class:`~untoc_core.ports.CompletionSolver`, so the set of allowed candidates is
+always the exact one, whatever method confirmed each member. That matters for
+verification: any correct implementation computes the same sets and so the same
+draw (ADR 0009).
 """
 
 from __future__ import annotations
@@ -103,10 +106,10 @@ class CycleAssignment:
                 self._sibling[a], self._sibling[b] = b, a
         self._excluded: set[tuple[int, int]] = set()
         self._changes = 0  # picks, releases and deferrals so far
-        # What ``allowed`` last found (slot, at which change, candidate -> witness):
-
+        # What ``allowed`` last found: slot, at which change, candidate -> witness.
         self._confirmed: tuple[int, int, dict[int, list[int]]] = (-1, -1, {})
         self._static: list[list[int]] = []
+        self._static_tuple: tuple[tuple[int, ...], ...] = ()
         self._static_sets: list[frozenset[int]] = []
         self._order: list[int] = []
         self._set_eligibility()
