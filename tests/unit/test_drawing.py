@@ -262,3 +262,15 @@ def test_the_nearby_search_moves_the_hint_only_where_it_must() -> None:
     from_scratch = NearbySearch().complete(attrs.evolve(problem, hint=None))
     assert from_scratch is not None
     assert problem.keeps_rules(from_scratch)
+
+
+def test_a_long_augmenting_path_needs_no_recursion() -> None:
+    from untoc_core.drawing.search import _augment  # noqa: PLC0415 - the helper itself
+
+    n = 5000  # far deeper than Python's default recursion limit
+    options = {r: [r, r + 1] for r in range(n)} | {n: [0]}
+    slot_of = {r: r for r in range(n)}  # each reviewer holds its first slot
+    assert _augment(n, options, slot_of)
+    assert slot_of[0] == n
+    assert all(slot_of[r + 1] == r for r in range(n))
+    assert not _augment(n, options, slot_of), "every slot is taken now"

@@ -213,21 +213,7 @@ def _owed_fit(  # noqa: PLR0913, PLR0917 - the search's state, passed as is
             and not (p.sibling[s] >= 0 and assign[p.sibling[s]] == r)
             and not (p.mutual and r in reviews[p.pur[s]])
         ]
-    slot_of: dict[int, int] = {}
-
-    def augment(r: int, seen: set[int]) -> bool:
-        for s in options[r]:
-            if s in seen:
-                continue
-            seen.add(s)
-            holder = slot_of.get(s)
-            if holder is None or augment(holder, seen):
-                slot_of[s] = r
-                return True
-        return False
-
-    order = sorted(owed, key=lambda r: (len(options[r]), r))
-    return all(augment(r, set()) for r in order for _ in range(owed[r]))
+    return _match(owed, options) is not None
 
 
 class OwedReviewsBound:
@@ -313,24 +299,50 @@ def _match_owed(
         r: [s for s in found if (r, p.pur[s]) not in barred]
         for r, found in options.items()
     }
-    slot_of: dict[int, int] = {}
+    return _match(owed, allowed)
 
-    def augment(r: int, seen: set[int]) -> bool:
-        for s in allowed[r]:
+
+def _match(
+    owed: dict[int, int], options: dict[int, list[int]]
+) -> dict[int, int] | None:
+    """Distinct slots for ``owed[r]`` reviews of each ``r`` (slot -> r), or ``None``.
+
+    Augmenting paths, found depth-first without recursion (paths can be long on
+    large registries); reviewers with the fewest slots are matched first.
+    """
+    slot_of: dict[int, int] = {}
+    for start in sorted(owed, key=lambda r: (len(options[r]), r)):
+        for _ in range(owed[start]):
+            if not _augment(start, options, slot_of):
+                return None
+    return slot_of
+
+
+def _augment(
+    start: int, options: dict[int, list[int]], slot_of: dict[int, int]
+) -> bool:
+    """Give ``start`` one more slot, moving others along a path; False if none."""
+    seen: set[int] = set()
+    stack = [(start, iter(options[start]))]
+    path: list[tuple[int, int]] = []  # (reviewer, slot it takes), along the stack
+    while stack:
+        r, untried = stack[-1]
+        for s in untried:
             if s in seen:
                 continue
             seen.add(s)
+            path.append((r, s))
             holder = slot_of.get(s)
-            if holder is None or augment(holder, seen):
-                slot_of[s] = r
+            if holder is None:
+                slot_of.update({slot: taker for taker, slot in path})
                 return True
-        return False
-
-    for r in sorted(owed, key=lambda r: (len(allowed[r]), r)):
-        for _ in range(owed[r]):
-            if not augment(r, set()):
-                return None
-    return slot_of
+            stack.append((holder, iter(options[holder])))
+            break
+        else:
+            stack.pop()
+            if path:
+                path.pop()
+    return False
 
 
 class NearbySearch:
