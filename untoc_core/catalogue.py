@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 from untoc_core.conference.events import CONFERENCE_EVENTS
+from untoc_core.confidentiality.events import ACCESS_EVENTS
 from untoc_core.drawing.ceremony import CEREMONY_EVENTS
 from untoc_core.drawing.events import DRAW_EVENTS
 from untoc_core.events import EventCatalogue
 from untoc_core.registry.events import REGISTRY_EVENTS
 
 EVENTS = EventCatalogue(
-    (*REGISTRY_EVENTS, *CONFERENCE_EVENTS, *CEREMONY_EVENTS, *DRAW_EVENTS)
+    (
+        *REGISTRY_EVENTS,
+        *CONFERENCE_EVENTS,
+        *CEREMONY_EVENTS,
+        *DRAW_EVENTS,
+        *ACCESS_EVENTS,
+    )
 )
 """Stable type name -> event class, for every event the store may hold."""

@@ -15,9 +15,13 @@ from collections.abc import Callable, Iterable, Sequence
 import attrs
 
 from untoc_core import conference as conf
+from untoc_core import confidentiality as acc
 from untoc_core import registry as reg
 from untoc_core.conference.commands import Command as ConferenceCommand
 from untoc_core.conference.model import evolve as evolve_conference
+from untoc_core.confidentiality import commands as acc_commands
+from untoc_core.confidentiality import events as acc_events
+from untoc_core.confidentiality import model as acc_model
 from untoc_core.drawing import ceremony as cer
 from untoc_core.drawing import commands as draws
 from untoc_core.drawing.events import (
@@ -840,6 +844,229 @@ class Mechanism:
                 "is announced again"
             )
             raise InputsFrozen(msg)
+
+    # -- access to review information (ToR 3(g), 30, 36, 37, 37 quater; GL 5) ------
+
+    def principals(self) -> acc.Principals:
+        """Every registered principal, from the stream ``access/principals``."""
+        records = self.store.read_stream(acc_events.PRINCIPALS_STREAM)
+        return acc_model.replay_principals((r.version, r.event) for r in records)
+
+    def review_access(self, review: str) -> acc.ReviewAccess:
+        """Everything recorded about access to a review, on ``access/<review>``.
+
+        Raises:
+            InvalidInput: ``review`` is not a review id ``cycle-<n>/<CODE>``.
+        """
+        records = self.store.read_stream(acc_events.stream_of(review))
+        return acc_model.replay_review(review, ((r.version, r.event) for r in records))
+
+    def register_principal(
+        self, command: acc.RegisterPrincipal, *, actor: str = SECRETARIAT
+    ) -> list[Recorded]:
+        """Register a principal and the fingerprints of its keys.
+
+        Raises:
+            UnknownParty: a focal point's State is not in the registry.
+            InvalidInput: a malformed id or fingerprint, or the id is taken.
+        """
+        if command.state is not None:
+            self.registry().entry(command.state)
+        state = self.principals()
+        events = acc_commands.register(state, command)
+        return self._append(acc_events.PRINCIPALS_STREAM, state.version, events, actor)
+
+    def open_scope(
+        self,
+        review: str,
+        scope: acc.Scope,
+        reviewers: Sequence[str],
+        *,
+        actor: str = SECRETARIAT,
+    ) -> list[Recorded]:
+        """Open a key scope of a review, granting each registered principal of it.
+
+        The party under review (named by the review id), its two ``reviewers`` and
+        the secretariat hold the dossier and the final report; consented requesters
+        the final report too; the group of experts the executive summary.
+        """
+        command = acc.OpenScope(review=review, scope=scope, reviewers=tuple(reviewers))
+        return self._access_command(command, actor)
+
+    def grant_access(
+        self, review: str, scope: acc.Scope, principal: str, *, actor: str = SECRETARIAT
+    ) -> list[Recorded]:
+        """Grant a principal registered since the scope opened (ToR 30, 37).
+
+        Raises:
+            GrantRefused, ReportAccessRefused, ExpertGroupAccessRefused: the rules
+                do not authorise that principal for that scope.
+        """
+        command = acc.GrantAccess(review=review, scope=scope, principal=principal)
+        return self._access_command(command, actor)
+
+    def revoke_access(
+        self,
+        review: str,
+        scope: acc.Scope,
+        principal: str,
+        reason: str,
+        *,
+        actor: str = SECRETARIAT,
+    ) -> list[Recorded]:
+        """Revoke a grant; the scope turns to a new epoch granted to the others."""
+        command = acc.RevokeAccess(
+            review=review, scope=scope, principal=principal, reason=reason
+        )
+        return self._access_command(command, actor)
+
+    def rotate_epoch(
+        self,
+        review: str,
+        reviewers: Sequence[str],
+        reason: str,
+        *,
+        actor: str = SECRETARIAT,
+    ) -> list[Recorded]:
+        """Turn every opened scope to a new epoch for these reviewers (ToR 19, 20).
+
+        A reviewer replaced by a deferral or a repeated draw is revoked and gets no
+        grant at the new epoch: it cannot read material sealed from then on.
+        """
+        command = acc.RotateEpoch(
+            review=review, reviewers=tuple(reviewers), reason=reason
+        )
+        return self._access_command(command, actor)
+
+    def request_report(
+        self, review: str, requester: str, *, actor: str | None = None
+    ) -> list[Recorded]:
+        """Record a State's request for another State's final report (ToR 37).
+
+        Raises:
+            ReportAccessRefused: the requester takes part in the review.
+        """
+        command = acc.RequestReport(review=review, requester=requester)
+        return self._access_command(command, actor or requester)
+
+    def give_consent(
+        self,
+        review: str,
+        requester: str,
+        given_by: str,
+        signature: str,
+        *,
+        actor: str | None = None,
+    ) -> list[Recorded]:
+        """Record the party under review's consent, and grant the final report.
+
+        Raises:
+            ReportAccessRefused: ``given_by`` is not the party under review, or the
+                requester made no request (ToR 37).
+        """
+        command = acc.GiveConsent(
+            review=review, requester=requester, given_by=given_by, signature=signature
+        )
+        return self._access_command(command, actor or given_by)
+
+    def publish_sections(
+        self,
+        review: str,
+        sections: Sequence[str],
+        published_by: str,
+        *,
+        actor: str | None = None,
+    ) -> list[Recorded]:
+        """Record the sections of its report the party under review publishes.
+
+        Raises:
+            PublicationRefused: ``published_by`` is not the party under review
+                (ToR 36).
+        """
+        command = acc.PublishSections(
+            review=review, sections=tuple(sections), published_by=published_by
+        )
+        return self._access_command(command, actor or published_by)
+
+    def report_breach(
+        self,
+        review: str,
+        reported_by: str,
+        summary: str,
+        *,
+        referred_to: str = acc.IMPLEMENTATION_OVERSIGHT_GROUP,
+        actor: str | None = None,
+    ) -> list[Recorded]:
+        """Record a suspected breach of confidentiality and where it is referred.
+
+        The summary must not repeat confidential content (GL 5).
+        """
+        command = acc.ReportBreach(
+            review=review,
+            reported_by=reported_by,
+            summary=summary,
+            referred_to=referred_to,
+        )
+        return self._access_command(command, actor or reported_by)
+
+    def decide_access(
+        self,
+        principal: str,
+        review: str,
+        scope: acc.Scope,
+        action: acc.Action = acc.Action.READ,
+        *,
+        section: str = "",
+    ) -> acc.AccessDecision:
+        """Decide and log whether a principal may read a scope of a review.
+
+        The decision is recorded as ``AccessDecided`` on the review's stream,
+        allowed or denied, with its exact reason and basis.
+
+        Raises:
+            AccessDenied: access is denied (ToR-30); the reason is only in the log.
+            InvalidInput: a malformed principal, review or section id.
+        """
+        acc_commands.check_principal_id(principal)
+        if section:
+            acc_commands.check_section(section)
+        state = acc.AccessState(
+            principals=self.principals(), review=self.review_access(review)
+        )
+        decision = acc.decide_access(
+            state, principal, review, scope, action, section=section
+        )
+        self._append(
+            acc_events.stream_of(review),
+            state.review.version,
+            [decision.event()],
+            principal,
+        )
+        if not decision.allowed:
+            raise acc.AccessDenied
+        return decision
+
+    def access_log(self, review: str, principal: str) -> tuple[acc.AccessDecided, ...]:
+        """The access log of a review, for an auditor or the secretariat.
+
+        Reading it is itself logged.
+
+        Raises:
+            AccessDenied: ``principal`` may not read the log (ToR-30).
+        """
+        self.decide_access(principal, review, acc.Scope.DOSSIER, acc.Action.READ_LOG)
+        return self.review_access(review).log
+
+    def _access_command(
+        self, command: acc_commands.Command, actor: str
+    ) -> list[Recorded]:
+        state = acc.AccessState(
+            principals=self.principals(), review=self.review_access(command.review)
+        )
+        events = acc_commands.decide(state, command)
+        return self._append(
+            acc_events.stream_of(command.review), state.review.version, events, actor
+        )
 
     # -- writing -------------------------------------------------------------------
 

@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 from untoc_core.catalogue import EVENTS
 from untoc_core.conference.events import CONFERENCE_EVENTS
+from untoc_core.confidentiality.events import ACCESS_EVENTS
 from untoc_core.dates import ApproxDate
 from untoc_core.drawing.ceremony import CEREMONY_EVENTS
 from untoc_core.drawing.events import DRAW_EVENTS
@@ -78,6 +79,7 @@ ALL_EVENT_CLASSES = (
     *CONFERENCE_EVENTS,
     *CEREMONY_EVENTS,
     *DRAW_EVENTS,
+    *ACCESS_EVENTS,
 )
 
 
@@ -95,6 +97,8 @@ def test_every_stable_type_name_is_prefixed_by_its_stream() -> None:
         assert cls.TYPE.startswith("ceremony."), cls
     for cls in DRAW_EVENTS:
         assert cls.TYPE.startswith("draw."), cls
+    for cls in ACCESS_EVENTS:
+        assert cls.TYPE.startswith("access."), cls
 
 
 @pytest.mark.parametrize("cls", ALL_EVENT_CLASSES, ids=lambda c: c.TYPE)
