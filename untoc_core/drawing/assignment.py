@@ -290,7 +290,9 @@ class CycleAssignment:
             for t, x in changes.items():
                 moved[t] = x
             self._set_witness(moved)  # rebuilt whole: a change set may pass through
-            self._rebalance()  # states where one reviewer holds both slots of a State
+            # states where one reviewer holds both slots of a State; only the
+            # reviewers that gained a review can now hold too many.
+            self._rebalance(among=set(changes.values()))
             return
         solution = self._solve(list(self.picks), self._witness)
         if solution is None:  # pragma: no cover - pick() checked feasibility
@@ -348,6 +350,11 @@ class CycleAssignment:
                     return mended
             return None
         if r not in self._w_reviews[pur]:
+            if (
+                self._w_load[r] < self.max_reviews
+                and self._w_load[self._witness[s]] > self.min_reviews
+            ):
+                return {s: r}  # the slot simply changes hands
             return self._mend_loads({s: r})
         q = next(
             t for t in self._w_slots[pur] if self._pur[t] == r
@@ -479,14 +486,16 @@ class CycleAssignment:
             node = giver
         return changes
 
-    def _rebalance(self) -> None:
+    def _rebalance(self, among: set[int] | None = None) -> None:
         """Even out the loads of the witness, so most candidates need one change.
 
-        An open slot moves from a reviewer to one with at least two reviews fewer.
+        An open slot moves from a reviewer (of ``among``, or any) to one with at
+        least two reviews fewer.
 
         This changes nothing that is drawn, only how quickly feasibility is shown.
         """
-        for x in sorted(self.reviewers, key=lambda r: -self._w_load[r]):
+        givers = self.reviewers if among is None else sorted(among)
+        for x in sorted(givers, key=lambda r: -self._w_load[r]):
             while self._shed_one(x):
                 pass
 
