@@ -41,23 +41,14 @@ from typing import Any
 
 import attrs
 
-from untoc_adapters.clock import SystemClock
+from untoc_adapters.cli.draw import shipped_pool
 from untoc_adapters.drawfile import simulate_document, verify_document
 from untoc_adapters.solvers import default_solver
-from untoc_adapters.storage.memory import open_memory_store
-from untoc_core.drawing.pool import DrawParty, pool_from_registry
+from untoc_core.drawing.pool import DrawParty
 from untoc_core.drawing.stream import LotStream
 from untoc_core.drawing.years import draw_years
-from untoc_core.mechanism import Mechanism
 
 YEARS = 5
-
-
-def shipped_pool() -> tuple[DrawParty, ...]:
-    """The shipped registry's States parties."""
-    mechanism = Mechanism(open_memory_store(), SystemClock())
-    mechanism.load_reference_snapshot()
-    return pool_from_registry(mechanism.registry())
 
 
 def synthetic_code(i: int) -> str:

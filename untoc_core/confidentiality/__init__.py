@@ -17,6 +17,7 @@ consents (ToR 37), publications (ToR 36), breach reports (GL 5) and the access l
 
 from __future__ import annotations
 
+from untoc_core.canonical import canonical_json
 from untoc_core.confidentiality.commands import (
     IMPLEMENTATION_OVERSIGHT_GROUP,
     MAX_GRANTS_PER_EPOCH,
@@ -75,7 +76,6 @@ from untoc_core.confidentiality.values import (
     KeyShredded,
     SealContext,
     SealedValue,
-    canonical_json,
 )
 
 __all__ = [

@@ -7,13 +7,13 @@ key or runs a cipher.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Callable
-from typing import Any, Final
+from typing import Final
 
 import attrs
 
+from untoc_core.canonical import canonical_json
 from untoc_core.errors import InvalidInput
 
 SEALED_FORMAT: Final = 1
@@ -25,13 +25,6 @@ _NONCE_BYTES: Final = 12
 _COMMITMENT_BYTES: Final = 32
 _HEADER_BYTES: Final = 1 + _EPOCH_BYTES + _SALT_BYTES + _NONCE_BYTES + _COMMITMENT_BYTES
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:/-]{0,127}")
-
-
-def canonical_json(document: Any) -> bytes:
-    """Encode a JSON document canonically: sorted keys, no spaces, UTF-8."""
-    return json.dumps(
-        document, ensure_ascii=False, separators=(",", ":"), sort_keys=True
-    ).encode("utf-8")
 
 
 def _name(_: object, attribute: attrs.Attribute[str], value: str) -> None:

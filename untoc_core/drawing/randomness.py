@@ -37,12 +37,12 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import hashlib
-import json
 import re
 from collections.abc import Mapping
 
 import attrs
 
+from untoc_core.canonical import canonical_json
 from untoc_core.errors import DomainError, InvalidInput
 from untoc_core.ports import RandomnessSource
 
@@ -74,11 +74,8 @@ class WrongRandomnessSource(SeedCeremonyRefused):
     """A value is offered for another source than the one announced (ToR 5, T40)."""
 
 
-def canon(value: object) -> bytes:
-    """The canonical JSON of ``value``: sorted keys, no spaces, UTF-8."""
-    return json.dumps(
-        value, sort_keys=True, separators=(",", ":"), ensure_ascii=False
-    ).encode("utf-8")
+canon = canonical_json
+"""The canonical JSON of a value (:func:`untoc_core.canonical.canonical_json`)."""
 
 
 def sha256_hex(data: bytes) -> str:

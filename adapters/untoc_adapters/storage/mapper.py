@@ -25,6 +25,7 @@ from typing import Any, Protocol
 import attrs
 from eventsourcing.persistence import StoredEvent
 
+from untoc_core.canonical import canonical_json
 from untoc_core.errors import StoreError
 from untoc_core.events import Event, EventCatalogue
 from untoc_core.ports import Recorded
@@ -98,13 +99,9 @@ class AttrsMapper:
             "by": actor,
             "data": payload,
         }
-        body = json.dumps(
-            document, ensure_ascii=False, separators=(",", ":"), sort_keys=True
-        )
+        body = canonical_json(document)
         location = RowLocation(stream=stream, version=version, type_name=type_name)
-        state = bytes([self.sealer.format]) + self.sealer.seal(
-            body.encode("utf-8"), location
-        )
+        state = bytes([self.sealer.format]) + self.sealer.seal(body, location)
         return StoredEvent(
             originator_id=stream,
             originator_version=version,
