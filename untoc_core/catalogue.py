@@ -4,6 +4,11 @@ from __future__ import annotations
 
 from untoc_core.conference.events import CONFERENCE_EVENTS
 from untoc_core.confidentiality.events import ACCESS_EVENTS
+from untoc_core.confidentiality.keys import (
+    KEY_EVENTS,
+    MATERIAL_EVENTS,
+    STORE_EVENTS,
+)
 from untoc_core.drawing.ceremony import CEREMONY_EVENTS
 from untoc_core.drawing.events import DRAW_EVENTS
 from untoc_core.events import EventCatalogue
@@ -16,6 +21,9 @@ EVENTS = EventCatalogue(
         *CEREMONY_EVENTS,
         *DRAW_EVENTS,
         *ACCESS_EVENTS,
+        *KEY_EVENTS,
+        *MATERIAL_EVENTS,
+        *STORE_EVENTS,
     )
 )
 """Stable type name -> event class, for every event the store may hold."""

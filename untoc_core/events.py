@@ -8,6 +8,8 @@ catalogue is explicit: moving a class to another module never breaks replay.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import datetime as dt
 import enum
 from collections.abc import Callable, Iterable, Mapping
@@ -32,12 +34,26 @@ E = TypeVar("E", bound=type[Event])
 Upcaster = Callable[[dict[str, Any]], dict[str, Any]]
 
 
+def _bytes_from_text(value: object, _: object) -> bytes:
+    """Bytes are stored as standard base64 text; anything else is refused."""
+    if not isinstance(value, str):
+        msg = f"expected base64 text, not {type(value).__name__}"
+        raise TypeError(msg)
+    try:
+        return base64.b64decode(value, validate=True)
+    except binascii.Error as exc:
+        msg = f"not base64 text: {exc}"
+        raise ValueError(msg) from exc
+
+
 def _make_converter() -> cattrs.Converter:
     conv = cattrs.Converter(forbid_extra_keys=True)
     conv.register_unstructure_hook(dt.date, lambda d: d.isoformat())
     conv.register_structure_hook(dt.date, lambda v, _: dt.date.fromisoformat(v))
     conv.register_unstructure_hook(dt.datetime, lambda d: d.isoformat())
     conv.register_structure_hook(dt.datetime, lambda v, _: dt.datetime.fromisoformat(v))
+    conv.register_unstructure_hook(bytes, lambda b: base64.b64encode(b).decode())
+    conv.register_structure_hook(bytes, _bytes_from_text)
     conv.register_unstructure_hook_func(
         lambda t: t is frozenset or getattr(t, "__origin__", None) is frozenset,
         lambda s: sorted(conv.unstructure(x) for x in s),

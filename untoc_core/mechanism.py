@@ -8,6 +8,8 @@ refusal raises before anything is written.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import datetime as dt
 import hashlib
 from collections.abc import Callable, Iterable, Sequence
@@ -21,6 +23,7 @@ from untoc_core.conference.commands import Command as ConferenceCommand
 from untoc_core.conference.model import evolve as evolve_conference
 from untoc_core.confidentiality import commands as acc_commands
 from untoc_core.confidentiality import events as acc_events
+from untoc_core.confidentiality import keys as acc_keys
 from untoc_core.confidentiality import model as acc_model
 from untoc_core.drawing import ceremony as cer
 from untoc_core.drawing import commands as draws
@@ -50,7 +53,15 @@ from untoc_core.drawing.stream import Lot
 from untoc_core.drawing.verify import Discrepancy, verify_history
 from untoc_core.errors import InvalidInput, UntocError
 from untoc_core.events import Event
-from untoc_core.ports import Clock, CompletionSolver, EventStore, NewEvents, Recorded
+from untoc_core.ports import (
+    Clock,
+    CompletionSolver,
+    EventStore,
+    KeyCustody,
+    NewEvents,
+    Recorded,
+    SignatureCheck,
+)
 from untoc_core.registry.commands import Command as RegistryCommand
 from untoc_core.rules.rulebook import Rulebook, default_rulebook
 from untoc_core.terms import TreatyStatus
@@ -82,14 +93,27 @@ class Mechanism:
         store: Where events are recorded (see :class:`untoc_core.ports.EventStore`).
         clock: The source of the time recorded with each event.
         rulebook: The rules in force; resolution 5/5 by default.
+        key_custody: Makes the key material of each access decision (data keys,
+            wrapped grants, key releases). Without it only the decisions are
+            recorded, and no material can be filed.
+        signatures: Checks the signatures of principals registered with a public
+            signing key (a consent, ToR 37).
     """
 
     def __init__(
-        self, store: EventStore, clock: Clock, rulebook: Rulebook | None = None
+        self,
+        store: EventStore,
+        clock: Clock,
+        rulebook: Rulebook | None = None,
+        *,
+        key_custody: KeyCustody | None = None,
+        signatures: SignatureCheck | None = None,
     ) -> None:
         self.store = store
         self.clock = clock
         self.rulebook = rulebook or default_rulebook()
+        self.key_custody = key_custody
+        self.signatures = signatures
 
     # -- reading -------------------------------------------------------------------
 
@@ -967,7 +991,33 @@ class Mechanism:
         command = acc.GiveConsent(
             review=review, requester=requester, given_by=given_by, signature=signature
         )
+        self._check_consent_signature(command)
         return self._access_command(command, actor or given_by)
+
+    def _check_consent_signature(self, command: acc.GiveConsent) -> None:
+        """A consent of a principal with a registered signing key must verify."""
+        signer = self.principals().get(command.given_by)
+        if signer is None or not signer.signing_key:
+            return
+        if self.signatures is None:
+            msg = (
+                f"{command.given_by} signs with a registered key, and this mechanism "
+                "has no signature check configured"
+            )
+            raise InvalidInput(msg)
+        message = acc_commands.consent_message(
+            command.review, command.requester, command.given_by
+        )
+        try:
+            signature = base64.b64decode(command.signature.strip(), validate=True)
+        except binascii.Error:
+            signature = b""
+        if not self.signatures.verify(signer.signing_key, message, signature):
+            msg = (
+                f"the consent is not signed with the registered key of "
+                f"{command.given_by}, the party under review"
+            )
+            raise acc.ReportAccessRefused(msg)
 
     def publish_sections(
         self,
@@ -986,6 +1036,15 @@ class Mechanism:
         command = acc.PublishSections(
             review=review, sections=tuple(sections), published_by=published_by
         )
+        if self.key_custody is not None:
+            filed = self.review_material(review).sections(acc.Scope.FINAL_REPORT)
+            missing = [s for s in command.sections if s not in filed]
+            if missing:
+                msg = (
+                    f"section(s) {', '.join(missing)} of the final report of {review} "
+                    "were never filed, so there is nothing to publish"
+                )
+                raise InvalidInput(msg)
         return self._access_command(command, actor or published_by)
 
     def report_breach(
@@ -1064,8 +1123,141 @@ class Mechanism:
             principals=self.principals(), review=self.review_access(command.review)
         )
         events = acc_commands.decide(state, command)
+        if self.key_custody is not None and events:
+            material = self.review_material(command.review)
+            events = (*events, *self.key_custody.key_events(state, events, material))
         return self._append(
             acc_events.stream_of(command.review), state.review.version, events, actor
+        )
+
+    # -- review material -----------------------------------------------------------
+
+    def review_material(self, review: str) -> acc_keys.ReviewMaterial:
+        """The material filed for a review (sealed; names and versions only).
+
+        Raises:
+            InvalidInput: ``review`` is not a review id.
+        """
+        records = self.store.read_stream(acc_keys.material_stream(review))
+        return acc_keys.replay_material(review, ((r.version, r.event) for r in records))
+
+    def file_material(
+        self,
+        principal: str,
+        review: str,
+        scope: acc.Scope,
+        section: str,
+        seal: Callable[[acc.SealContext], tuple[bytes, str, int]],
+    ) -> Recorded:
+        """File a piece of review material, sealed for its scope's current epoch.
+
+        The principal's right to file is decided and logged first (``write``):
+        only principals granted the scope at its current epoch file in it. ``seal``
+        receives the exact context the value will be stored at (this stream, its
+        next version, the section) and returns the sealed value's binary form, or
+        ``b""`` with the SHA-256 and size of the blob that holds it.
+
+        Raises:
+            AccessDenied: the principal may not file in this scope (ToR-30).
+            ConcurrencyConflict: material was filed meanwhile; nothing is written.
+        """
+        acc_commands.check_section(section)
+        decision = self.decide_access(principal, review, scope, acc.Action.WRITE)
+        material = self.review_material(review)
+        context = acc.SealContext(
+            review=review,
+            scope=scope.value,
+            epoch=decision.epoch,
+            aggregate=acc_keys.material_stream(review),
+            version=material.version + 1,
+            field=section,
+        )
+        sealed, blob_sha256, blob_size = seal(context)
+        event = acc_keys.MaterialFiled(
+            review=review,
+            scope=scope,
+            epoch=decision.epoch,
+            section=section,
+            filed_by=principal,
+            sealed=sealed,
+            blob_sha256=blob_sha256,
+            blob_size=blob_size,
+        )
+        stream = acc_keys.material_stream(review)
+        return self._append(stream, material.version, [event], principal)[0]
+
+    def material_to_read(
+        self, principal: str, review: str, scope: acc.Scope, section: str
+    ) -> MaterialToRead:
+        """Decide and log a read of filed material; return what opening it needs.
+
+        A published section of the final report (ToR 36) comes with its released
+        one-use key; any other material with the principal's wrapped grant of the
+        epoch it was sealed at.
+
+        Raises:
+            AccessDenied: the principal may not read it, or holds no grant of the
+                epoch the material was sealed at (ToR-30).
+            InvalidInput: nothing was filed under that section.
+        """
+        acc_commands.check_section(section)
+        material = self.review_material(review)
+        filed = material.latest(scope, section)
+        if filed is None:
+            msg = f"nothing is filed as {section!r} in the {scope.value} of {review}"
+            raise InvalidInput(msg)
+        self.decide_access(principal, review, scope, section=section)
+        keys = self.review_access(review).keys
+        released = (
+            keys.section_keys.get(section) if scope is acc.Scope.FINAL_REPORT else None
+        )
+        if released is not None and released.material_version == filed.version:
+            return MaterialToRead(filed=filed, context=_context_of(filed), key=released)
+        grant = keys.grants.get((scope, filed.event.epoch, principal))
+        if grant is None:
+            self.record_denial(
+                principal, review, scope, "no-wrapped-grant-for-the-sealed-epoch"
+            )
+            raise acc.AccessDenied
+        return MaterialToRead(filed=filed, context=_context_of(filed), key=grant)
+
+    def record_denial(
+        self, principal: str, review: str, scope: acc.Scope, reason: str
+    ) -> None:
+        """Log a refusal found after an allowed decision (a key that did not open).
+
+        The entry names the principal, the scope and the reason, never content.
+        """
+        access = self.review_access(review)
+        scoped = access.scopes.get(scope)
+        entry = acc.AccessDecided(
+            review=review,
+            principal=principal,
+            role=acc.role_of(access, self.principals().get(principal)),
+            scope=scope,
+            epoch=scoped.epoch if scoped is not None else 0,
+            section="",
+            action=acc.Action.READ,
+            outcome=acc.Outcome.DENY,
+            reason=reason,
+            basis=acc.Basis.NONE,
+        )
+        self._append(acc_events.stream_of(review), access.version, [entry], principal)
+
+    def record_shredding(
+        self, review: str, shredded: acc.KeyShredded, *, actor: str = SECRETARIAT
+    ) -> list[Recorded]:
+        """Record that the key-encryption key of a review's custodial copies is gone."""
+        access = self.review_access(review)
+        event = acc_keys.CustodialKeyShredded(
+            review=review,
+            key_service=shredded.key_service,
+            kek_id=shredded.key_id,
+            kid=shredded.kid,
+            method=shredded.method,
+        )
+        return self._append(
+            acc_events.stream_of(review), access.version, [event], actor
         )
 
     # -- writing -------------------------------------------------------------------
@@ -1079,6 +1271,34 @@ class Mechanism:
             stream=stream, expected_version=expected, events=tuple(events)
         )
         return self.store.append(batch, recorded_at=self.clock.now(), actor=actor)
+
+
+@attrs.frozen(kw_only=True)
+class MaterialToRead:
+    """What opening a piece of filed material needs, once the read is allowed.
+
+    Attributes:
+        filed: The filing: its version and sealed value (or blob reference).
+        context: The context the value was sealed for.
+        key: The reader's wrapped grant of the epoch it was sealed at, or the
+            released one-use key of a published section.
+    """
+
+    filed: acc_keys.Filed
+    context: acc.SealContext
+    key: acc_keys.GrantWrapped | acc_keys.SectionKeyReleased
+
+
+def _context_of(filed: acc_keys.Filed) -> acc.SealContext:
+    event = filed.event
+    return acc.SealContext(
+        review=event.review,
+        scope=event.scope.value,
+        epoch=event.epoch,
+        aggregate=acc_keys.material_stream(event.review),
+        version=filed.version,
+        field=event.section,
+    )
 
 
 def _not_fixed(draw_id: str, status: cer.Status) -> str:

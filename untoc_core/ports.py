@@ -10,7 +10,7 @@ Adapters are found by name under the entry-point group ``untoc.<port>``, for exa
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Protocol
 
 import attrs
@@ -19,6 +19,8 @@ from untoc_core.confidentiality.values import KeyShredded, SealContext, SealedVa
 from untoc_core.events import Event
 
 if TYPE_CHECKING:
+    from untoc_core.confidentiality.keys import ReviewMaterial
+    from untoc_core.confidentiality.model import AccessState
     from untoc_core.drawing.search import CompletionProblem
 
 
@@ -281,4 +283,50 @@ class Sealer(Protocol):
             AccessDenied: for every failure (wrong or unknown key, another
                 context, tampered bytes, unknown format), with no hint of which.
         """
+        ...
+
+
+class KeyCustody(Protocol):
+    """Makes the key material that enforces the access decisions as they are recorded.
+
+    The mechanism hands it the events a command of access is about to record; it
+    returns the key events to record with them, in the same transaction: a
+    ``DataKeyCreated`` for each new epoch (a fresh data key, kept only wrapped under
+    a key service's key), a ``GrantWrapped`` for each grant (the data keys of the
+    scope wrapped for the principal's public key, every epoch it may read), a
+    ``KeyReleased`` each time a custodial copy is unwrapped, and a
+    ``SectionKeyReleased`` for each section the party under review publishes.
+    Implementation: :class:`untoc_adapters.crypto.custody.Custody`.
+    """
+
+    def key_events(
+        self,
+        state: AccessState,
+        events: Sequence[Event],
+        material: ReviewMaterial,
+    ) -> tuple[Event, ...]:
+        """The key events to record with ``events``.
+
+        Args:
+            state: The principals and the review's access before ``events``.
+            events: The events of access about to be recorded, in order.
+            material: The material filed for the review so far.
+
+        Raises:
+            AccessDenied: a custodial copy needed does not open (for example its
+                key-encryption key was destroyed).
+            InvalidInput: the review's custodial key was destroyed, so no new data
+                key can be kept.
+        """
+        ...
+
+
+class SignatureCheck(Protocol):
+    """Checks a principal's signature with its registered public signing key.
+
+    Implementation: :class:`untoc_adapters.crypto.signing.Ed25519Signatures`.
+    """
+
+    def verify(self, public_key: bytes, message: bytes, signature: bytes) -> bool:
+        """Whether ``signature`` is the owner of ``public_key``'s over ``message``."""
         ...

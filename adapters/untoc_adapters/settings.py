@@ -1,7 +1,8 @@
 """Settings: where the data lives and which adapters to use.
 
 Read from, in order of precedence: explicit arguments (the CLI's ``--data-dir``),
-environment variables (``UNTOC_DATA_DIR``, ``UNTOC_STORE``, ``UNTOC_STORE_URL``), an
+environment variables (``UNTOC_DATA_DIR``, ``UNTOC_STORE``, ``UNTOC_STORE_URL``,
+``UNTOC_KEY_SERVICE``, ``UNTOC_PRINCIPAL``), an
 optional ``untoc.toml`` in the working directory, and the defaults (the ``sqlite``
 store in ``./untoc-data``).
 """
@@ -20,8 +21,10 @@ from untoc_core.errors import ConfigurationError
 
 DEFAULT_DATA_DIR = Path("untoc-data")
 DEFAULT_STORE = "sqlite"
+DEFAULT_KEY_SERVICE = "localkeys"
+DEFAULT_PRINCIPAL = "secretariat"
 CONFIG_FILE = "untoc.toml"
-_KEYS = {"data_dir", "store", "store_url"}
+_KEYS = {"data_dir", "store", "store_url", "key_service", "principal"}
 
 
 @attrs.frozen(kw_only=True)
@@ -34,11 +37,16 @@ class Settings:
             ``memory``).
         store_url: Where the store is: a SQLite path or a ``postgresql://`` URL.
             Empty means the adapter's default (``DATA_DIR/events.sqlite3``).
+        key_service: The key service's entry-point name (``localkeys``,
+            ``pkcs11``).
+        principal: The principal commands act as when ``--as`` is not given.
     """
 
     data_dir: Path = DEFAULT_DATA_DIR
     store: str = DEFAULT_STORE
     store_url: str = ""
+    key_service: str = DEFAULT_KEY_SERVICE
+    principal: str = DEFAULT_PRINCIPAL
 
     @classmethod
     def load(
@@ -64,6 +72,10 @@ class Settings:
             or str(file_values.get("store") or DEFAULT_STORE),
             store_url=env.get("UNTOC_STORE_URL")
             or str(file_values.get("store_url") or ""),
+            key_service=env.get("UNTOC_KEY_SERVICE")
+            or str(file_values.get("key_service") or DEFAULT_KEY_SERVICE),
+            principal=env.get("UNTOC_PRINCIPAL")
+            or str(file_values.get("principal") or DEFAULT_PRINCIPAL),
         )
 
 

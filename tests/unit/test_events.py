@@ -16,7 +16,13 @@ from hypothesis import strategies as st
 
 from untoc_core.catalogue import EVENTS
 from untoc_core.conference.events import CONFERENCE_EVENTS
-from untoc_core.confidentiality.events import ACCESS_EVENTS
+from untoc_core.confidentiality.events import ACCESS_EVENTS, Scope
+from untoc_core.confidentiality.keys import (
+    KEY_EVENTS,
+    MATERIAL_EVENTS,
+    STORE_EVENTS,
+    MaterialFiled,
+)
 from untoc_core.dates import ApproxDate
 from untoc_core.drawing.ceremony import CEREMONY_EVENTS
 from untoc_core.drawing.events import DRAW_EVENTS
@@ -38,6 +44,7 @@ approx_dates = st.dates().flatmap(
 
 _SIMPLE: dict[object, st.SearchStrategy[Any]] = {
     str: st.text(max_size=20),
+    bytes: st.binary(max_size=40),
     int: st.integers(),
     bool: st.booleans(),
     dt.date: st.dates(),
@@ -47,8 +54,30 @@ _SIMPLE: dict[object, st.SearchStrategy[Any]] = {
 }
 
 
+def _material_filed() -> st.SearchStrategy[MaterialFiled]:
+    """Filed material is sealed in its event or in one blob, never both."""
+    common = {
+        "review": st.text(max_size=20),
+        "scope": st.sampled_from(list(Scope)),
+        "epoch": st.integers(),
+        "section": st.text(max_size=20),
+        "filed_by": st.text(max_size=20),
+    }
+    inline = st.builds(MaterialFiled, sealed=st.binary(min_size=1), **common)
+    in_blob = st.builds(
+        MaterialFiled,
+        sealed=st.just(b""),
+        blob_sha256=st.text("0123456789abcdef", min_size=64, max_size=64),
+        blob_size=st.integers(min_value=0),
+        **common,
+    )
+    return st.one_of(inline, in_blob)
+
+
 def strategy_for(tp: Any) -> st.SearchStrategy[Any]:
     """A strategy for an event field type; fails loudly on a type it cannot build."""
+    if tp is MaterialFiled:
+        return _material_filed()
     if tp in _SIMPLE:
         return _SIMPLE[tp]
     if isinstance(tp, type) and issubclass(tp, enum.Enum):
@@ -80,6 +109,9 @@ ALL_EVENT_CLASSES = (
     *CEREMONY_EVENTS,
     *DRAW_EVENTS,
     *ACCESS_EVENTS,
+    *KEY_EVENTS,
+    *MATERIAL_EVENTS,
+    *STORE_EVENTS,
 )
 
 
@@ -97,8 +129,10 @@ def test_every_stable_type_name_is_prefixed_by_its_stream() -> None:
         assert cls.TYPE.startswith("ceremony."), cls
     for cls in DRAW_EVENTS:
         assert cls.TYPE.startswith("draw."), cls
-    for cls in ACCESS_EVENTS:
+    for cls in (*ACCESS_EVENTS, *KEY_EVENTS, *STORE_EVENTS):
         assert cls.TYPE.startswith("access."), cls
+    for cls in MATERIAL_EVENTS:
+        assert cls.TYPE.startswith("material."), cls
 
 
 @pytest.mark.parametrize("cls", ALL_EVENT_CLASSES, ids=lambda c: c.TYPE)

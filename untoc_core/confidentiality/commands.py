@@ -7,12 +7,14 @@ adds one registered later. A grant to anyone else is refused, citing the provisi
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
 from typing import Final
 
 import attrs
 
+from untoc_core.canonical import canonical_json
 from untoc_core.confidentiality.events import (
     AccessGranted,
     AccessRevoked,
@@ -104,6 +106,56 @@ class RegisterPrincipal:
     encryption_kid: str
     signing_kid: str
     state: str | None = None
+    encryption_suite: str = ""
+    encryption_key: bytes = b""
+    signing_key: bytes = b""
+
+
+ENCRYPTION_KEY_BYTES: Final = {"mlkem768-x25519": 1184 + 32, "x25519": 32}
+"""The HPKE suites a principal's key may use, and the size of its raw public key."""
+SIGNING_KEY_BYTES: Final = 32
+"""The size of a raw Ed25519 public key."""
+
+
+def fingerprint(raw: bytes) -> str:
+    """The fingerprint of a raw public key: the first 16 bytes of its SHA-256, hex."""
+    return hashlib.sha256(raw).digest()[:16].hex()
+
+
+def consent_message(review: str, requester: str, given_by: str) -> bytes:
+    """The exact bytes the party under review signs to consent (ToR 37)."""
+    return canonical_json(
+        {
+            "given_by": given_by,
+            "purpose": "untoc-consent/v1",
+            "requester": requester,
+            "review": review,
+        }
+    )
+
+
+def _check_public_keys(command: RegisterPrincipal) -> None:
+    if command.encryption_key or command.encryption_suite:
+        size = ENCRYPTION_KEY_BYTES.get(command.encryption_suite)
+        if size is None:
+            msg = (
+                f"the encryption suite is one of {', '.join(ENCRYPTION_KEY_BYTES)}, "
+                f"not {command.encryption_suite!r}"
+            )
+            raise InvalidInput(msg)
+        if len(command.encryption_key) != size:
+            msg = f"a {command.encryption_suite} public key has {size} bytes"
+            raise InvalidInput(msg)
+        if fingerprint(command.encryption_key) != command.encryption_kid:
+            msg = "the encryption key does not match its fingerprint"
+            raise InvalidInput(msg)
+    if command.signing_key:
+        if len(command.signing_key) != SIGNING_KEY_BYTES:
+            msg = f"an Ed25519 public key has {SIGNING_KEY_BYTES} bytes"
+            raise InvalidInput(msg)
+        if fingerprint(command.signing_key) != command.signing_kid:
+            msg = "the signing key does not match its fingerprint"
+            raise InvalidInput(msg)
 
 
 def register(principals: Principals, command: RegisterPrincipal) -> tuple[Event, ...]:
@@ -119,6 +171,7 @@ def register(principals: Principals, command: RegisterPrincipal) -> tuple[Event,
         if not _KID.fullmatch(kid):
             msg = f"the {name} key fingerprint is 32 lowercase hex digits, not {kid!r}"
             raise InvalidInput(msg)
+    _check_public_keys(command)
     if command.kind is PrincipalKind.STATE_FOCAL_POINT:
         if command.state is None or not _STATE.fullmatch(command.state):
             msg = "a State's focal point names its State by its three-letter code"
@@ -133,6 +186,9 @@ def register(principals: Principals, command: RegisterPrincipal) -> tuple[Event,
             state=command.state,
             encryption_kid=command.encryption_kid,
             signing_kid=command.signing_kid,
+            encryption_suite=command.encryption_suite,
+            encryption_key=command.encryption_key,
+            signing_key=command.signing_key,
         ),
     )
 

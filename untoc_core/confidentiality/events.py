@@ -4,8 +4,9 @@ Principals and their key fingerprints are recorded on the stream
 ``access/principals``; everything about one country review (its key scopes and
 epochs, grants, revocations, requests, consents, publications, breach reports and
 the access log) on the stream ``access/<review id>``, for example
-``access/cycle-1/ARC``. No event holds plaintext or key material: keys appear only
-as fingerprints.
+``access/cycle-1/ARC``. No event holds plaintext or a secret key: a principal's
+keys appear as public keys and fingerprints; the key material of
+:mod:`.keys` appears only wrapped.
 """
 
 from __future__ import annotations
@@ -107,6 +108,8 @@ class Action(enum.StrEnum):
     """Fetch content of a scope (its ciphertext, or a key release)."""
     READ_LOG = "read_log"
     """Read the review's access log."""
+    WRITE = "write"
+    """File material in a scope, sealed for its current epoch."""
 
 
 class Outcome(enum.StrEnum):
@@ -135,6 +138,13 @@ class PrincipalRegistered(Event):
     """The State a focal point acts for; ``None`` for the others."""
     encryption_kid: str
     signing_kid: str
+    encryption_suite: str = ""
+    """The HPKE suite of ``encryption_key``; empty when only fingerprints were given."""
+    encryption_key: bytes = b""
+    """The raw public encryption key (public, not secret); its fingerprint is
+    ``encryption_kid``."""
+    signing_key: bytes = b""
+    """The raw Ed25519 public signing key; its fingerprint is ``signing_kid``."""
 
 
 @attrs.frozen(kw_only=True)

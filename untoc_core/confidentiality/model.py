@@ -31,6 +31,7 @@ from untoc_core.confidentiality.events import (
     SectionsPublished,
     parse_review,
 )
+from untoc_core.confidentiality.keys import KEY_EVENTS, ReviewKeys
 from untoc_core.events import Event
 
 # -- principals ------------------------------------------------------------------------
@@ -45,6 +46,12 @@ class Principal:
     state: str | None
     encryption_kid: str
     signing_kid: str
+    encryption_suite: str = ""
+    """The HPKE suite of ``encryption_key``; empty when no key was registered."""
+    encryption_key: bytes = b""
+    """The public encryption key, raw; data keys are wrapped for it."""
+    signing_key: bytes = b""
+    """The raw Ed25519 public key that checks the principal's signatures."""
 
 
 @attrs.frozen(kw_only=True)
@@ -68,6 +75,9 @@ def evolve_principals(state: Principals, event: Event, version: int) -> Principa
             state=event.state,
             encryption_kid=event.encryption_kid,
             signing_kid=event.signing_kid,
+            encryption_suite=event.encryption_suite,
+            encryption_key=event.encryption_key,
+            signing_key=event.signing_key,
         )
         return Principals(
             version=version, by_id={**state.by_id, event.principal: principal}
@@ -128,6 +138,8 @@ class ReviewAccess:
     """Sections of the final report the party under review published (ToR 36)."""
     breaches: tuple[BreachReported, ...] = ()
     log: tuple[AccessDecided, ...] = ()
+    keys: ReviewKeys = attrs.field(factory=ReviewKeys)
+    """The key material recorded: custodial copies, wrapped grants, releases."""
 
     @classmethod
     def empty(cls, review: str) -> ReviewAccess:
@@ -149,10 +161,12 @@ def _revoke(scope: ScopeAccess, event: AccessRevoked) -> ScopeAccess:
     return attrs.evolve(scope, grants=grants, revoked=scope.revoked | {event.principal})
 
 
-def evolve_review(  # noqa: PLR0911 - one case per event
+def evolve_review(  # noqa: C901, PLR0911 - one case per event
     state: ReviewAccess, event: Event, version: int
 ) -> ReviewAccess:
     """The review's access after ``event`` at stream ``version``."""
+    if isinstance(event, KEY_EVENTS):
+        return attrs.evolve(state, version=version, keys=state.keys.evolve(event))
     match event:
         case ScopeOpened():
             opened = ScopeAccess(scope=event.scope, epoch=event.epoch)
@@ -359,6 +373,8 @@ def decide_access(  # noqa: C901, PLR0911, PLR0912, PLR0913 - one return per rul
         return deny("expert-group-reads-executive-summaries-only", Basis.EXPERT_GROUP)
     if role is Role.REQUESTER and scope is not Scope.FINAL_REPORT:
         return deny("consent-covers-the-final-report-only", Basis.CONSENT)
+    if action is Action.WRITE and role in {Role.REQUESTER, Role.EXPERT_GROUP}:
+        return deny("only-the-principals-of-the-review-file-material")
     if scoped is None:
         return deny("scope-not-opened")
     grant = scoped.grants.get(principal)

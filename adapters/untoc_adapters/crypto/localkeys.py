@@ -39,6 +39,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.argon2 import Argon2id
 
 from untoc_adapters.crypto.denials import ignore_denial, refuse
+from untoc_adapters.files import make_private_folder, sync_folder
 from untoc_adapters.settings import Settings
 from untoc_core.confidentiality import DenialHook, KeyShredded, canonical_json
 from untoc_core.errors import ConfigurationError, InvalidInput
@@ -122,7 +123,7 @@ class LocalKeys:
         self._on_denied = on_denied
         self._random = random
         self._cache: dict[str, bytes] = {}
-        _make_private_folder(folder)
+        make_private_folder(folder, "keys")
 
     def __repr__(self) -> str:
         protected = "with" if self._passphrase is not None else "without"
@@ -238,7 +239,7 @@ class LocalKeys:
         finally:
             os.close(descriptor)
         path.unlink()
-        _sync_folder(self._folder)
+        sync_folder(self._folder)
         return KeyShredded(
             key_id=key_id, key_service=NAME, kid=kid, method=SHREDDING_METHOD
         )
@@ -362,24 +363,6 @@ def _wrap_aad(key_id: str, aad: bytes) -> bytes:
     return _WRAP_AAD + key_id.encode("ascii") + b"\x00" + aad
 
 
-def _make_private_folder(folder: Path) -> None:
-    try:
-        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-        mode = folder.lstat().st_mode
-    except OSError as exc:
-        msg = f"cannot create the key folder {folder}: {exc}"
-        raise ConfigurationError(msg) from exc
-    if not stat.S_ISDIR(mode):
-        msg = f"the key folder {folder} is not a folder"
-        raise ConfigurationError(msg)
-    if stat.S_IMODE(mode) & 0o077:
-        msg = (
-            f"the key folder {folder} has mode {stat.S_IMODE(mode):04o}: other users "
-            "may reach the keys; run chmod 700 on it"
-        )
-        raise ConfigurationError(msg)
-
-
 def _read_private(path: Path) -> bytes:
     descriptor = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
     try:
@@ -418,15 +401,7 @@ def _write_new(path: Path, data: bytes, random: Callable[[int], bytes]) -> None:
     finally:
         with contextlib.suppress(FileNotFoundError):
             temporary.unlink()
-    _sync_folder(path.parent)
-
-
-def _sync_folder(folder: Path) -> None:
-    descriptor = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(descriptor)
-    finally:
-        os.close(descriptor)
+    sync_folder(path.parent)
 
 
 if TYPE_CHECKING:  # mypy checks that the adapter keeps the port's contract

@@ -241,6 +241,47 @@ def _malformed(sealed: SealedValue, context: SealContext) -> str | None:
     return None
 
 
+def message_key(data_key: bytes, sealed: SealedValue) -> bytes:
+    """The one-use key of one sealed value, to release it alone (ToR 36).
+
+    Every sealed value has its own key, derived from the data key with the value's
+    random salt, so releasing it opens that value and no other (research case T22).
+
+    Raises:
+        AccessDenied: the data key is not the one the value was sealed with.
+    """
+    commitment = _derive(data_key, sealed.salt, _COMMIT_INFO)
+    if not hmac.compare_digest(commitment, sealed.commitment):
+        raise refuse(ignore_denial, "release", "commitment-mismatch", "message key")
+    return _derive(data_key, sealed.salt, _ENC_INFO)
+
+
+def open_with_message_key(
+    sealed: SealedValue,
+    context: SealContext,
+    key: bytes,
+    *,
+    on_denied: DenialHook = ignore_denial,
+) -> bytes:
+    """Open one sealed value with its released one-use key (:func:`message_key`).
+
+    Raises:
+        AccessDenied: for every failure: a key released for another value, another
+            context, tampered bytes.
+    """
+    reason = _malformed(sealed, context)
+    if reason is None and len(key) != DATA_KEY_BYTES:
+        reason = "malformed-message-key"
+    if reason is not None:
+        raise refuse(on_denied, "open_released", reason, context.describe())
+    try:
+        return AESGCM(key).decrypt(sealed.nonce, sealed.ciphertext, _aad(context))
+    except InvalidTag:
+        raise refuse(
+            on_denied, "open_released", "aead-failed", context.describe()
+        ) from None
+
+
 def _custodial_aad(key_id: DataKeyId) -> bytes:
     return canonical_json(
         {

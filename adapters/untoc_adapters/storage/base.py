@@ -14,7 +14,7 @@ from eventsourcing.persistence import (
     StoredEvent,
 )
 
-from untoc_adapters.storage.mapper import AttrsMapper
+from untoc_adapters.storage.mapper import AttrsMapper, RowRefused
 from untoc_core.errors import ConcurrencyConflict, InvalidInput, StoreError
 from untoc_core.ports import NewEvents, Recorded
 
@@ -58,6 +58,8 @@ class RecorderEventStore:
         self._streams: StreamRecorder = recorder  # type: ignore[assignment]
         self.mapper = mapper
         self._to_close = close
+        self.on_refused: Callable[[RowRefused, int], None] | None = None
+        """Told of every stored row refused on read, with its position."""
 
     def append(
         self, *batches: NewEvents, recorded_at: dt.datetime, actor: str
@@ -122,7 +124,7 @@ class RecorderEventStore:
                 stream, gt=after_version or None, lte=to_version
             )
         )
-        return [self.mapper.to_recorded(n, n.id) for n in rows]
+        return self._map(rows)
 
     def stream_version(self, stream: str) -> int:
         """The stream's last version, or 0."""
@@ -138,7 +140,7 @@ class RecorderEventStore:
                 start=after_position, limit=limit, inclusive_of_start=False
             )
         )
-        return [self.mapper.to_recorded(n, n.id) for n in rows]
+        return self._map(rows)
 
     def last_position(self) -> int:
         """The last position, or 0."""
@@ -150,6 +152,17 @@ class RecorderEventStore:
             closer = getattr(resource, "close", None)
             if callable(closer):
                 closer()
+
+    def _map(self, rows: Sequence[Notification]) -> list[Recorded]:
+        recorded = []
+        for row in rows:
+            try:
+                recorded.append(self.mapper.to_recorded(row, row.id))
+            except RowRefused as refused:
+                if self.on_refused is not None:
+                    self.on_refused(refused, row.id)
+                raise
+        return recorded
 
     def _head(self, stream: str) -> int:
         return self._call(lambda: self._streams.head_version(stream))

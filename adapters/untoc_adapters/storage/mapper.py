@@ -10,25 +10,51 @@ upcasting) and writes one row per event:
 * ``topic``: the event's stable type name (never a module path);
 * ``state``: a one-byte format tag followed by the row body.
 
-The body goes through a :class:`RowSealer`, which is given the row's location
-(stream, version, type). The default, :class:`PlainRows`, stores JSON as it is; a
-sealer that encrypts can bind each body to its location as associated data, so a
-body copied to another row no longer opens.
+Every body names the row's location (stream, version, type), and reading checks it
+against where the row was found, so a body copied over another row is refused
+(research case T07). The body then goes through a :class:`RowSealer` chosen by the
+stream's prefix: :class:`PlainRows` (format 0) stores the JSON as it is, so that
+auditors read the access log and the draws without any key;
+:class:`KeyServiceRows` (format 1) encrypts it under a key service's key, with the
+location as associated data. A row whose format is not the one its stream takes is
+refused too, so a sealed stream cannot be downgraded to plain rows. Each refusal
+raises :class:`RowRefused`, which the store reports to its refusal hook.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-from typing import Any, Protocol
+from typing import Any, Final, Protocol
 
 import attrs
 from eventsourcing.persistence import StoredEvent
 
 from untoc_core.canonical import canonical_json
+from untoc_core.confidentiality import AccessDenied
 from untoc_core.errors import StoreError
 from untoc_core.events import Event, EventCatalogue
-from untoc_core.ports import Recorded
+from untoc_core.ports import KeyService, Recorded
+
+ROWS_KEY_ID: Final = "store-rows"
+"""The id of the key-encryption key that seals whole rows in the key service."""
+
+
+class RowRefused(StoreError):
+    """A stored row does not open where it was found: moved, downgraded or altered.
+
+    Attributes:
+        stream: The stream the row was found in.
+        version: The version it was found at.
+        reason: A short code: ``location-mismatch``, ``format-mismatch``,
+            ``does-not-open``.
+    """
+
+    def __init__(self, stream: str, version: int, reason: str, detail: str) -> None:
+        super().__init__(f"row {stream}@{version} is refused: {detail}")
+        self.stream = stream
+        self.version = version
+        self.reason = reason
 
 
 @attrs.frozen(kw_only=True)
@@ -38,6 +64,14 @@ class RowLocation:
     stream: str
     version: int
     type_name: str
+
+    def canonical(self) -> bytes:
+        """The canonical encoding, used as associated data by sealers."""
+        return canonical_json(self.document())
+
+    def document(self) -> dict[str, Any]:
+        """The location as written into every row body."""
+        return {"stream": self.stream, "type": self.type_name, "version": self.version}
 
 
 class RowSealer(Protocol):
@@ -76,11 +110,54 @@ class PlainRows:
 
 
 @attrs.frozen
+class KeyServiceRows:
+    """Seals whole row bodies under a key service's key (format tag 1).
+
+    The row's location is the associated data, so a body copied to another row
+    does not open. The key service's key never leaves it (a PKCS#11 token or a key
+    file); destroying it shreds every sealed row.
+    """
+
+    keys: KeyService
+    key_id: str = ROWS_KEY_ID
+    format: int = 1
+
+    def seal(self, body: bytes, location: RowLocation) -> bytes:
+        """Encrypt the body, bound to the row's location."""
+        if self.key_id not in self.keys.key_ids():
+            self.keys.create_key(self.key_id)
+        return self.keys.wrap(self.key_id, body, aad=location.canonical())
+
+    def open(self, sealed: bytes, location: RowLocation) -> bytes:
+        """Decrypt the body; ``StoreError`` unless it was sealed at ``location``."""
+        try:
+            return self.keys.unwrap(self.key_id, sealed, aad=location.canonical())
+        except AccessDenied:
+            msg = "the sealed row does not open at this location"
+            raise StoreError(msg) from None
+
+
+@attrs.frozen
 class AttrsMapper:
-    """Maps core events to ``StoredEvent`` rows and rows back to :class:`Recorded`."""
+    """Maps core events to ``StoredEvent`` rows and rows back to :class:`Recorded`.
+
+    Attributes:
+        catalogue: The event types that may be stored.
+        sealer: The sealer of streams no prefix of ``sealed`` matches.
+        sealed: Pairs of a stream prefix and the sealer of the streams it starts;
+            the first match wins.
+    """
 
     catalogue: EventCatalogue
     sealer: RowSealer = PlainRows()
+    sealed: tuple[tuple[str, RowSealer], ...] = ()
+
+    def sealer_of(self, stream: str) -> RowSealer:
+        """The sealer of ``stream``'s rows."""
+        for prefix, sealer in self.sealed:
+            if stream.startswith(prefix):
+                return sealer
+        return self.sealer
 
     def to_row(
         self,
@@ -93,15 +170,17 @@ class AttrsMapper:
     ) -> StoredEvent:
         """Encode one event for ``stream`` at ``version``."""
         type_name, type_version, payload = self.catalogue.encode(event)
+        location = RowLocation(stream=stream, version=version, type_name=type_name)
         document = {
             "v": type_version,
             "at": recorded_at.isoformat(),
             "by": actor,
+            "loc": location.document(),
             "data": payload,
         }
         body = canonical_json(document)
-        location = RowLocation(stream=stream, version=version, type_name=type_name)
-        state = bytes([self.sealer.format]) + self.sealer.seal(body, location)
+        sealer = self.sealer_of(stream)
+        state = bytes([sealer.format]) + sealer.seal(body, location)
         return StoredEvent(
             originator_id=stream,
             originator_version=version,
@@ -110,33 +189,58 @@ class AttrsMapper:
         )
 
     def to_recorded(self, row: StoredEvent, position: int) -> Recorded:
-        """Decode one stored row found at ``position``."""
+        """Decode one stored row found at ``position``.
+
+        Raises:
+            RowRefused: the row does not belong where it was found, or is not in
+                its stream's format.
+            StoreError: the row cannot be read.
+        """
         stream = str(row.originator_id)
-        location = RowLocation(
-            stream=stream, version=row.originator_version, type_name=row.topic
-        )
+        version = row.originator_version
+        location = RowLocation(stream=stream, version=version, type_name=row.topic)
         state = bytes(row.state)
-        if not state or state[0] != self.sealer.format:
+        sealer = self.sealer_of(stream)
+        if not state or state[0] != sealer.format:
             found = state[0] if state else "none"
-            msg = (
-                f"row {stream}@{row.originator_version} has format {found}, "
-                f"expected {self.sealer.format}"
+            raise RowRefused(
+                stream,
+                version,
+                "format-mismatch",
+                f"it has format {found}, and this stream's rows have {sealer.format}",
             )
-            raise StoreError(msg)
         try:
-            document: dict[str, Any] = json.loads(self.sealer.open(state[1:], location))
+            body = sealer.open(state[1:], location)
+        except StoreError:
+            raise RowRefused(
+                stream, version, "does-not-open", "it does not open at this location"
+            ) from None
+        try:
+            document: dict[str, Any] = json.loads(body)
+            written_at = document["loc"]
+        except (ValueError, KeyError, TypeError) as exc:
+            msg = f"row {stream}@{version} cannot be read: {exc}"
+            raise StoreError(msg) from exc
+        if written_at != location.document():
+            raise RowRefused(
+                stream,
+                version,
+                "location-mismatch",
+                f"it was written for another place ({written_at!r})",
+            )
+        try:
             event = self.catalogue.decode(
                 row.topic, int(document["v"]), document["data"]
             )
             recorded_at = dt.datetime.fromisoformat(document["at"])
             actor = str(document["by"])
         except (ValueError, KeyError, TypeError, StoreError) as exc:
-            msg = f"row {stream}@{row.originator_version} cannot be read: {exc}"
+            msg = f"row {stream}@{version} cannot be read: {exc}"
             raise StoreError(msg) from exc
         return Recorded(
             position=position,
             stream=stream,
-            version=row.originator_version,
+            version=version,
             event=event,
             recorded_at=recorded_at,
             actor=actor,
