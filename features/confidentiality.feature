@@ -32,6 +32,12 @@ Feature: Access to review information
       When Carpathia asks to read the dossier of Arcadia's review
       Then Carpathia is told only that access is denied, citing ToR-30
 
+    Example: The reviewer who replaced another reads the dossier filed since
+      Given Borduria and Carpathia review Arcadia, whose review is open
+      And Elbonia replaced Carpathia as a reviewer of Arcadia
+      When Elbonia asks to read the dossier of Arcadia's review
+      Then Elbonia may read it
+
     @ToR-3g
     Example: An auditor reads the access log but not the dossier
       Given Borduria and Carpathia review Arcadia, whose review is open
@@ -75,6 +81,12 @@ Feature: Access to review information
       Given Borduria and Carpathia review Arcadia, whose review is open
       And Genovia asked for Arcadia's report
       When Borduria consents to Genovia's request for Arcadia's report
+      Then the consent is refused citing ToR-37
+
+    Example: A consent must carry the signature of the party under review
+      Given Borduria and Carpathia review Arcadia, whose review is open
+      And Genovia asked for Arcadia's report
+      When a consent to Genovia's request is given in Arcadia's name with a signature not made with Arcadia's key
       Then the consent is refused citing ToR-37
 
   @ToR-37quater
