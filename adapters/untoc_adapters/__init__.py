@@ -2,8 +2,8 @@
 
 Storage on eventsourcing's recorders (memory, SQLite, PostgreSQL), the key
 services (local key files, PKCS#11), sealing and key custody, the vault of review
-material, settings and entry-point loading, and the ``untoc`` command line. Nothing in ``untoc_core``
-imports from here.
+material, settings and entry-point loading, and the ``untoc`` command line.
+Nothing in ``untoc_core`` imports from here.
 """
 
 from __future__ import annotations

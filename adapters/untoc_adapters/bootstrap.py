@@ -8,7 +8,6 @@ ask an HSM for its PIN.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
 
 import attrs
@@ -90,7 +89,9 @@ class LazyKeyService:
         return self.service.key_ids()
 
 
-def open_store(settings: Settings, keys: KeyService | None = None) -> EventStore:
+def open_store(
+    settings: Settings, keys: KeyService | None = None, clock: Clock | None = None
+) -> EventStore:
     """Open the event store named by ``settings.store``.
 
     Rows of review material (streams ``material/...``) are sealed whole under the
@@ -101,17 +102,20 @@ def open_store(settings: Settings, keys: KeyService | None = None) -> EventStore
         settings: The settings.
         keys: The key service; by default the configured one, opened when first
             needed.
+        clock: The time recorded with a refusal; the system clock by default.
     """
     factory = load_adapter(EVENT_STORE_GROUP, settings.store)
     store: EventStore = factory(settings)
     if isinstance(store, RecorderEventStore):
         sealer = KeyServiceRows(keys or LazyKeyService(settings))
         store.mapper = attrs.evolve(store.mapper, sealed=((MATERIAL_PREFIX, sealer),))
-        store.on_refused = _refusal_log(store)
+        store.on_refused = _refusal_log(store, clock or SystemClock())
     return store
 
 
-def _refusal_log(store: RecorderEventStore) -> Callable[[RowRefused, int], None]:
+def _refusal_log(
+    store: RecorderEventStore, clock: Clock
+) -> Callable[[RowRefused, int], None]:
     def log(refused: RowRefused, position: int) -> None:
         event = StoredRowRefused(
             stream=refused.stream,
@@ -124,7 +128,7 @@ def _refusal_log(store: RecorderEventStore) -> Callable[[RowRefused, int], None]
             expected_version=store.stream_version(STORE_STREAM),
             events=(event,),
         )
-        store.append(batch, recorded_at=dt.datetime.now(dt.UTC), actor="untoc")
+        store.append(batch, recorded_at=clock.now(), actor="untoc")
 
     return log
 
@@ -154,9 +158,10 @@ def open_vault(settings: Settings | None = None, clock: Clock | None = None) -> 
     def read_blob(sha256: str, size: int) -> bytes:
         return blobs.get(BlobRef(sha256=sha256, size=size))
 
+    chosen_clock = clock or SystemClock()
     mechanism = Mechanism(
-        open_store(resolved, keys),
-        clock or SystemClock(),
+        open_store(resolved, keys, chosen_clock),
+        chosen_clock,
         key_custody=Custody(keys, read_blob=read_blob),
         signatures=Ed25519Signatures(),
     )

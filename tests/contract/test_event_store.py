@@ -1,5 +1,7 @@
 """The EventStore contract, run against every adapter: memory, SQLite and PostgreSQL."""
 
+# ruff: noqa: N802 - test names carry the research's case ids (T43)
+
 from __future__ import annotations
 
 import datetime as dt
@@ -218,3 +220,44 @@ def test_a_stream_named_twice_in_one_append_is_refused(store: EventStore) -> Non
 def test_read_all_refuses_a_limit_below_one(store: EventStore) -> None:
     with pytest.raises(InvalidInput):
         store.read_all(limit=0)
+
+
+def test_T43_a_time_with_another_offset_is_recorded_in_utc(store: EventStore) -> None:
+    """Research case T43: non-UTC timestamps are normalised to UTC."""
+    geneva = dt.timezone(dt.timedelta(hours=1))
+    (recorded,) = store.append(
+        NewEvents(stream="registry", expected_version=0, events=(circulated(1),)),
+        recorded_at=dt.datetime(2026, 3, 1, 10, 30, tzinfo=geneva),
+        actor="secretariat",
+    )
+    (read,) = store.read_stream("registry")
+    assert read.recorded_at == T0
+    assert read.recorded_at.utcoffset() == dt.timedelta(0)
+    assert recorded.recorded_at == read.recorded_at
+
+
+def test_T43_a_clock_going_backwards_is_refused_and_nothing_written(
+    store: EventStore,
+) -> None:
+    """Research case T43: a time before the last recorded one is refused."""
+    append(store, "registry", 0, circulated(1))
+    with pytest.raises(InvalidInput, match="clock went backwards"):
+        store.append(
+            NewEvents(stream="experts", expected_version=0, events=(circulated(2),)),
+            recorded_at=T0 - dt.timedelta(seconds=1),
+            actor="secretariat",
+        )
+    assert store.last_position() == 1
+    append(store, "experts", 0, circulated(2))  # the same time again is fine
+    assert store.stream_version("experts") == 1
+
+
+def test_T43_a_naive_time_is_refused(store: EventStore) -> None:
+    """Research case T43: a time without a zone cannot be placed; refused."""
+    with pytest.raises(InvalidInput, match="timezone-aware"):
+        store.append(
+            NewEvents(stream="registry", expected_version=0, events=(circulated(1),)),
+            recorded_at=dt.datetime(2026, 3, 1, 9, 30),  # noqa: DTZ001 - the point
+            actor="secretariat",
+        )
+    assert store.last_position() == 0

@@ -69,7 +69,7 @@ def record(store: RecorderEventStore, stream: str, count: int, tag: str) -> None
         )
         store.append(
             NewEvents(stream=stream, expected_version=version, events=(event,)),
-            recorded_at=T0 + dt.timedelta(minutes=version),
+            recorded_at=T0 + dt.timedelta(minutes=store.last_position()),
             actor="secretariat",
         )
 

@@ -60,14 +60,13 @@ class RecorderEventStore:
         self._to_close = close
         self.on_refused: Callable[[RowRefused, int], None] | None = None
         """Told of every stored row refused on read, with its position."""
+        self._last_at: dt.datetime | None = None
 
     def append(
         self, *batches: NewEvents, recorded_at: dt.datetime, actor: str
     ) -> list[Recorded]:
         """Append atomically; see :meth:`untoc_core.ports.EventStore.append`."""
-        if recorded_at.tzinfo is None:
-            msg = "recorded_at must be timezone-aware"
-            raise InvalidInput(msg)
+        recorded_at = self._checked_time(recorded_at)
         streams = [b.stream for b in batches]
         if len(set(streams)) != len(streams):
             msg = "a stream may appear only once in one append"
@@ -110,6 +109,7 @@ class RecorderEventStore:
         if positions is None or len(positions) != len(rows):
             msg = "the recorder did not return a position for every row"
             raise StoreError(msg)
+        self._last_at = recorded_at
         return [
             self.mapper.to_recorded(row, position)
             for row, position in zip(rows, positions, strict=True)
@@ -152,6 +152,33 @@ class RecorderEventStore:
             closer = getattr(resource, "close", None)
             if callable(closer):
                 closer()
+
+    def _checked_time(self, recorded_at: dt.datetime) -> dt.datetime:
+        """The time in UTC; refused if naive or before the last time recorded.
+
+        Recorded times are evidence (research case T43): a time with another
+        offset is normalised to UTC, and a clock that went backwards is refused
+        rather than recorded out of order.
+        """
+        if recorded_at.tzinfo is None or recorded_at.utcoffset() is None:
+            msg = "recorded_at must be timezone-aware"
+            raise InvalidInput(msg)
+        recorded_at = recorded_at.astimezone(dt.UTC)
+        if self._last_at is None:
+            last = self._call(self.recorder.max_notification_id)
+            if last:
+                (row,) = self._call(
+                    lambda: self.recorder.select_notifications(start=last, limit=1)
+                )
+                self._last_at = self.mapper.recorded_at(row)
+        if self._last_at is not None and recorded_at < self._last_at:
+            msg = (
+                f"the clock went backwards: {recorded_at.isoformat()} is before the "
+                f"last recorded time {self._last_at.isoformat()}; nothing was "
+                "written (check the machine's clock)"
+            )
+            raise InvalidInput(msg)
+        return recorded_at
 
     def _map(self, rows: Sequence[Notification]) -> list[Recorded]:
         recorded = []

@@ -188,6 +188,10 @@ class AttrsMapper:
             state=state,
         )
 
+    def recorded_at(self, row: StoredEvent) -> dt.datetime:
+        """When a stored row was recorded, without decoding its event."""
+        return self.to_recorded(row, 0).recorded_at
+
     def to_recorded(self, row: StoredEvent, position: int) -> Recorded:
         """Decode one stored row found at ``position``.
 
