@@ -17,8 +17,12 @@ from pathlib import Path
 import pytest
 
 from tests.vault_world import ARCADIA, DYSTOPIA, World, open_reviews, open_world
+from untoc_adapters.audit.ed25519 import Ed25519CheckpointSigner
+from untoc_adapters.audit.rows import iter_rows
 from untoc_adapters.crypto.custody import kek_id_of
 from untoc_adapters.crypto.sealing import open_with_message_key
+from untoc_adapters.storage.base import RecorderEventStore
+from untoc_core.audit.verify import TransparencyLog, verify_rows
 from untoc_core.confidentiality import (
     AccessDenied,
     Outcome,
@@ -337,3 +341,27 @@ def test_key_material_events_hold_no_data_key_in_clear(world: World) -> None:
         )
     }
     assert kinds == {DataKeyCreated, GrantWrapped, KeyReleased, SectionKeyReleased}
+
+
+def test_T18_the_history_still_verifies_after_crypto_shredding(world: World) -> None:
+    """The log hashes ciphertext, so destroying keys leaves the audit intact."""
+    vault = world.vault
+    vault.file("BRD", ARCADIA, Scope.DOSSIER, "desk-review", FINDINGS)
+    store = vault.mechanism.store
+    assert isinstance(store, RecorderEventStore)
+    log = TransparencyLog("untoc.example/log")
+    log.append_rows(iter_rows(store))
+    signer = Ed25519CheckpointSigner.generate("untoc.example/log")
+    before = log.sign(signer)
+    vault.shred(ARCADIA)
+    log.append_rows(iter_rows(store, after_position=log.last_position))
+    after = log.sign(signer)
+    result = verify_rows(
+        iter_rows(store),
+        after,
+        verifiers=[signer.verifier()],
+        log=log.snapshot(),
+        previous=before,
+    )
+    assert result.ok, result.faults
+    assert result.rows == log.size
