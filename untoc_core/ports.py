@@ -212,7 +212,7 @@ class KeyService(Protocol):
     A key-encryption key never leaves its key service: callers name it by id and
     hand over bytes to wrap or unwrap. Implementations: ``localkeys`` (key files
     under ``DATA_DIR/keys``, the default), found under the entry-point group
-    ``untoc.key_service``. A PKCS#11 adapter is planned.
+    ``untoc.key_service``, and ``pkcs11`` (a PKCS#11 token, through python-pkcs11).
     """
 
     @property

@@ -52,3 +52,20 @@ def test_a_broken_file_is_an_error(tmp_path: Path) -> None:
     (tmp_path / "untoc.toml").write_text("data_dir = \n", encoding="utf-8")
     with pytest.raises(ConfigurationError, match="not valid TOML"):
         Settings.load(environ={}, cwd=tmp_path)
+
+
+def test_key_service_and_principal_come_from_environment_then_file(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "untoc.toml").write_text(
+        'key_service = "pkcs11"\nprincipal = "ARC"\n', encoding="utf-8"
+    )
+    from_file = Settings.load(environ={}, cwd=tmp_path)
+    assert (from_file.key_service, from_file.principal) == ("pkcs11", "ARC")
+    from_env = Settings.load(
+        environ={"UNTOC_KEY_SERVICE": "localkeys", "UNTOC_PRINCIPAL": "BRD"},
+        cwd=tmp_path,
+    )
+    assert (from_env.key_service, from_env.principal) == ("localkeys", "BRD")
+    default = Settings.load(environ={}, cwd=tmp_path / "elsewhere")
+    assert (default.key_service, default.principal) == ("localkeys", "secretariat")
