@@ -3,7 +3,8 @@ Feature: Access to review information
   confidential (terms of reference, paragraph 30). The country review report stays
   confidential unless the State party under review publishes it, in full or in part
   (paragraph 36); another State gets it only on request (paragraph 37); the group of
-  experts works from executive summaries only (paragraph 37 quater); a suspected
+  experts works from executive summaries and the secretariat's compilations only
+  (paragraph 37 quater); a suspected
   breach can be reported (guidelines, paragraph 5). Every access asked for is
   decided and logged, so that the rules are clear and can be checked (paragraph
   3 (g)). A principal denied learns only that access is denied. The States below
@@ -90,7 +91,14 @@ Feature: Access to review information
       Then the consent is refused citing ToR-37
 
   @ToR-37quater
-  Rule: The group of experts works only from executive summaries, never from full reports
+  Rule: The group of experts works only from executive summaries and compilations, never from full reports
+
+    Example: The group of experts reads the secretariat's compilation but no dossier
+      Given Borduria and Carpathia review Arcadia, whose review is open
+      And the secretariat compiled the most common challenges of cycle 1 for the group of experts
+      When the group of experts asks to read the compilation of cycle 1
+      Then the group of experts may read it
+      And the group of experts is denied the dossier of Arcadia's review
 
     Example: The group of experts reads an executive summary but not the report
       Given Borduria and Carpathia review Arcadia, whose review is open

@@ -17,7 +17,7 @@ from untoc_adapters.bootstrap import open_vault
 from untoc_adapters.clock import SimulatedClock
 from untoc_adapters.settings import Settings
 from untoc_adapters.vault import Vault
-from untoc_core.confidentiality import PrincipalKind, Scope
+from untoc_core.confidentiality import REVIEW_SCOPES, PrincipalKind
 
 STATES = {
     "ARC": "Arcadia",
@@ -72,6 +72,6 @@ def open_world(data_dir: Path, *, store: str = "sqlite", store_url: str = "") ->
 
 def open_reviews(world: World) -> None:
     """Open every scope of Arcadia's and Dystopia's reviews."""
-    for scope in Scope:
+    for scope in REVIEW_SCOPES:
         world.vault.mechanism.open_scope(ARCADIA, scope, ["BRD", "CRP"])
         world.vault.mechanism.open_scope(DYSTOPIA, scope, ["ELB", "FRD"])

@@ -36,6 +36,7 @@ from untoc_adapters.vault import Vault
 from untoc_core import Mechanism
 from untoc_core.confidentiality import (
     ACCESS_DENIED_MESSAGE,
+    REVIEW_SCOPES,
     AccessDenied,
     PrincipalKind,
     Scope,
@@ -156,7 +157,7 @@ def review_open(  # noqa: PLR0917 - pytest-bdd passes the step's arguments
     """The review's scopes are open, with material filed in each."""
     _register_everyone(vault, registry_file)
     review = review_of(under_review)
-    for scope in Scope:
+    for scope in REVIEW_SCOPES:
         vault.mechanism.open_scope(review, scope, [code_of(first), code_of(second)])
     filed.file(
         vault,
@@ -230,6 +231,25 @@ def read_before(vault: Vault, filed: Filed, who: str, under_review: str) -> None
     vault.read(principal_of(who), review, Scope.DOSSIER, section)
 
 
+@given(
+    parsers.parse(
+        "the secretariat compiled the most common challenges of cycle {cycle:d} for "
+        "the group of experts"
+    )
+)
+def compiled(vault: Vault, filed: Filed, cycle: int) -> None:
+    record = f"cycle-{cycle}/compilations"
+    vault.mechanism.open_scope(record, Scope.COMPILATION, [])
+    filed.file(
+        vault,
+        "secretariat",
+        record,
+        Scope.COMPILATION,
+        "challenges",
+        "Most common challenges: confiscation of proceeds, witness protection.",
+    )
+
+
 # -- when ------------------------------------------------------------------------------
 
 
@@ -250,6 +270,27 @@ def asks_to_read(  # noqa: PLR0917 - pytest-bdd passes the step's arguments
 
     def run() -> None:
         asked.content = vault.read(principal_of(who), review, SCOPES[scope], section)
+
+    outcome.run(vault.mechanism, run)
+
+
+@when(parsers.re(rf"{_WHO} asks to read the compilation of cycle (?P<cycle>\d+)"))
+def asks_for_compilation(  # noqa: PLR0917 - pytest-bdd passes the arguments
+    vault: Vault,
+    filed: Filed,
+    outcome: Outcome,
+    asked: Asked,
+    who: str,
+    cycle: str,
+) -> None:
+    record = f"cycle-{cycle}/compilations"
+    section, text = filed.last[(record, Scope.COMPILATION)]
+    asked.expected = text
+
+    def run() -> None:
+        asked.content = vault.read(
+            principal_of(who), record, Scope.COMPILATION, section
+        )
 
     outcome.run(vault.mechanism, run)
 

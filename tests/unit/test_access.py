@@ -19,6 +19,7 @@ from untoc_adapters.storage.memory import open_memory_store
 from untoc_core import Mechanism
 from untoc_core.confidentiality import (
     ACCESS_DENIED_MESSAGE,
+    REVIEW_SCOPES,
     AccessDecided,
     AccessDenied,
     AccessGranted,
@@ -67,7 +68,7 @@ def mechanism() -> Iterator[Mechanism]:
     register(mech, "secretariat", PrincipalKind.SECRETARIAT)
     register(mech, "auditor-1", PrincipalKind.AUDITOR)
     register(mech, "expert-group", PrincipalKind.EXPERT_GROUP)
-    for scope in Scope:
+    for scope in REVIEW_SCOPES:
         mech.open_scope(ARC_REVIEW, scope, ["BRD", "CRP"])
         mech.open_scope(DYS_REVIEW, scope, ["ELB", "FRD"])
     yield mech
@@ -530,3 +531,59 @@ def test_T42_a_malformed_section_id_never_reaches_the_log(
     with pytest.raises(InvalidInput):
         mechanism.publish_sections(ARC_REVIEW, [section], "ARC")
     assert mechanism.review_access(ARC_REVIEW).log == ()
+
+
+# -- compilations for the group of experts (ToR 34, 37 quater) -------------------------
+
+COMPILATIONS_1 = "cycle-1/compilations"
+
+
+def test_a_cycles_compilations_are_granted_to_the_group_and_the_secretariat_only(
+    mechanism: Mechanism,
+) -> None:
+    assert parse_review(COMPILATIONS_1) == (1, "")
+    mechanism.open_scope(COMPILATIONS_1, Scope.COMPILATION, [])
+    scope = mechanism.review_access(COMPILATIONS_1).scopes[Scope.COMPILATION]
+    assert {p: g.basis for p, g in scope.grants.items()} == {
+        "expert-group": Basis.EXPERT_GROUP,
+        "secretariat": Basis.SECRETARIAT,
+    }
+    assert mechanism.decide_access("expert-group", COMPILATIONS_1, Scope.COMPILATION)
+    for outsider in ("ARC", "auditor-1"):
+        reason = denied_reason(mechanism, outsider, COMPILATIONS_1, Scope.COMPILATION)
+        assert reason in {"not-a-principal-of-this-review", "auditor-reads-no-content"}
+    with pytest.raises(GrantRefused, match="group of experts"):
+        mechanism.grant_access(COMPILATIONS_1, Scope.COMPILATION, "ARC")
+
+
+def test_only_the_secretariat_files_in_a_compilation(mechanism: Mechanism) -> None:
+    mechanism.open_scope(COMPILATIONS_1, Scope.COMPILATION, [])
+    writes = mechanism.decide_access(
+        "secretariat", COMPILATIONS_1, Scope.COMPILATION, Action.WRITE
+    )
+    assert writes.allowed
+    with pytest.raises(AccessDenied):
+        mechanism.decide_access(
+            "expert-group", COMPILATIONS_1, Scope.COMPILATION, Action.WRITE
+        )
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        lambda m: m.open_scope(COMPILATIONS_1, Scope.DOSSIER, []),
+        lambda m: m.open_scope(COMPILATIONS_1, Scope.COMPILATION, ["BRD", "CRP"]),
+        lambda m: m.open_scope(ARC_REVIEW, Scope.COMPILATION, ["BRD", "CRP"]),
+        lambda m: m.request_report(COMPILATIONS_1, "GNV"),
+        lambda m: m.report_breach(COMPILATIONS_1, "ARC", "A leak."),
+    ],
+    ids=["other-scope", "reviewers", "on-a-review", "request", "breach"],
+)
+def test_a_compilation_record_is_not_a_country_review(
+    mechanism: Mechanism, command: object
+) -> None:
+    assert callable(command)
+    before = mechanism.store.last_position()
+    with pytest.raises(InvalidInput):
+        command(mechanism)
+    assert mechanism.store.last_position() == before

@@ -34,6 +34,8 @@ from untoc_core.confidentiality.commands import (
 from untoc_core.confidentiality.errors import ACCESS_DENIED_MESSAGE, AccessDenied
 from untoc_core.confidentiality.events import (
     ACCESS_EVENTS,
+    COMPILATIONS,
+    REVIEW_SCOPES,
     AccessDecided,
     AccessGranted,
     AccessRevoked,
@@ -50,6 +52,7 @@ from untoc_core.confidentiality.events import (
     Scope,
     ScopeOpened,
     SectionsPublished,
+    is_compilations,
 )
 from untoc_core.confidentiality.model import (
     AccessDecision,
@@ -81,8 +84,10 @@ from untoc_core.confidentiality.values import (
 __all__ = [
     "ACCESS_DENIED_MESSAGE",
     "ACCESS_EVENTS",
+    "COMPILATIONS",
     "IMPLEMENTATION_OVERSIGHT_GROUP",
     "MAX_GRANTS_PER_EPOCH",
+    "REVIEW_SCOPES",
     "SEALED_FORMAT",
     "AccessDecided",
     "AccessDecision",
@@ -129,5 +134,6 @@ __all__ = [
     "SectionsPublished",
     "canonical_json",
     "decide_access",
+    "is_compilations",
     "role_of",
 ]

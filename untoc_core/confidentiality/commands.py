@@ -16,6 +16,7 @@ import attrs
 
 from untoc_core.canonical import canonical_json
 from untoc_core.confidentiality.events import (
+    COMPILATIONS,
     AccessGranted,
     AccessRevoked,
     Basis,
@@ -28,7 +29,7 @@ from untoc_core.confidentiality.events import (
     Scope,
     ScopeOpened,
     SectionsPublished,
-    parse_review,
+    is_compilations,
 )
 from untoc_core.confidentiality.model import (
     AccessState,
@@ -293,7 +294,7 @@ def decide(  # noqa: PLR0911 - one return per command
     if command.review != state.review.review:
         msg = f"the state given is of review {state.review.review!r}"
         raise InvalidInput(msg)
-    parse_review(command.review)
+    _check_record(state.review, command)
     match command:
         case OpenScope():
             return _open_scope(state, command, max_grants)
@@ -321,6 +322,28 @@ def decide(  # noqa: PLR0911 - one return per command
             )
 
 
+def _check_record(review: ReviewAccess, command: Command) -> None:
+    """Compilations take only their own scope, and no reviewers or requests."""
+    compilations = is_compilations(review.review)
+    scope = getattr(command, "scope", None)
+    if compilations:
+        if not isinstance(command, OpenScope | GrantAccess | RevokeAccess):
+            msg = (
+                f"{review.review} holds the secretariat's compilations: it has no "
+                "reviewers, requests, consents, publications or breach reports"
+            )
+            raise InvalidInput(msg)
+        if scope is not Scope.COMPILATION:
+            msg = f"{review.review} has only the {Scope.COMPILATION.value} scope"
+            raise InvalidInput(msg)
+    elif scope is Scope.COMPILATION:
+        msg = (
+            f"compilations are kept on cycle-<n>/{COMPILATIONS}, not on the "
+            f"review {review.review}"
+        )
+        raise InvalidInput(msg)
+
+
 # -- the rules of grants ---------------------------------------------------------------
 
 
@@ -337,12 +360,17 @@ def authorise(  # noqa: PLR0911 - one return per role
                 "never the content of a review"
             )
         case PrincipalKind.EXPERT_GROUP:
-            if scope is Scope.EXECUTIVE_SUMMARY:
+            if scope in {Scope.EXECUTIVE_SUMMARY, Scope.COMPILATION}:
                 return Basis.EXPERT_GROUP
             return ExpertGroupAccessRefused(
                 f"the group of experts works only from executive summaries and "
                 f"compilations, not from the {scope.name.lower()} of {review.review}"
             )
+    if scope is Scope.COMPILATION:
+        return GrantRefused(
+            f"the compilations of {review.review} are for the group of experts and "
+            f"the secretariat (ToR 37 quater), not for {principal.principal}"
+        )
     if principal.state == review.party_under_review:
         return Basis.PARTY_UNDER_REVIEW
     if principal.state in reviewers:
@@ -443,7 +471,12 @@ def _open_scope(
         msg = f"the {command.scope.name.lower()} of {review.review} is already opened"
         raise InvalidInput(msg)
     reviewers = tuple(command.reviewers)
-    _check_reviewers(review, reviewers)
+    if is_compilations(review.review):
+        if reviewers:
+            msg = f"{review.review} has no reviewers"
+            raise InvalidInput(msg)
+    else:
+        _check_reviewers(review, reviewers)
     if review.scopes and set(reviewers) != set(review.reviewers):
         msg = (
             f"the reviewers of {review.review} are {', '.join(review.reviewers)}; "

@@ -25,23 +25,37 @@ STREAM_PREFIX: Final = "access/"
 PRINCIPALS_STREAM: Final = "access/principals"
 """The stream of the principals' registrations."""
 
-_REVIEW = re.compile(r"cycle-(?P<cycle>[1-9][0-9]{0,2})/(?P<code>[A-Z]{3})")
+_REVIEW = re.compile(
+    r"cycle-(?P<cycle>[1-9][0-9]{0,2})/(?:(?P<code>[A-Z]{3})|(?P<compilations>compilations))"
+)
+COMPILATIONS: Final = "compilations"
+"""The last part of ``cycle-<n>/compilations``: the secretariat's compilations."""
 
 
 def parse_review(review: str) -> tuple[int, str]:
     """The cycle and the State under review of a review id ``cycle-<n>/<CODE>``.
 
+    ``cycle-<n>/compilations`` names the record of the secretariat's compilations
+    of cycle ``n`` for the group of experts (ToR 34, 37 quater); it has no State
+    under review, so its code is ``""``.
+
     Raises:
-        InvalidInput: the id is not of that form.
+        InvalidInput: the id is not of either form.
     """
     found = _REVIEW.fullmatch(review)
     if found is None:
         msg = (
             f"{review!r} is not a review id: it is 'cycle-<n>/<CODE>', the cycle and "
-            "the State party under review, for example 'cycle-1/ARC'"
+            "the State party under review, for example 'cycle-1/ARC', or "
+            "'cycle-<n>/compilations'"
         )
         raise InvalidInput(msg)
-    return int(found["cycle"]), found["code"]
+    return int(found["cycle"]), found["code"] or ""
+
+
+def is_compilations(review: str) -> bool:
+    """Whether ``review`` names a cycle's compilations rather than a country review."""
+    return parse_review(review)[1] == ""
 
 
 def stream_of(review: str) -> str:
@@ -71,6 +85,13 @@ class Scope(enum.StrEnum):
     """The agreed country review report."""
     EXECUTIVE_SUMMARY = "summary"
     """The executive summary, until it is released (ToR 35)."""
+    COMPILATION = "compilation"
+    """The secretariat's compilation for the group of experts (ToR 34, 37 quater),
+    on the record ``cycle-<n>/compilations`` only."""
+
+
+REVIEW_SCOPES: Final = (Scope.DOSSIER, Scope.FINAL_REPORT, Scope.EXECUTIVE_SUMMARY)
+"""The key scopes of a country review; compilations have their own record."""
 
 
 class Basis(enum.StrEnum):

@@ -369,7 +369,10 @@ def decide_access(  # noqa: C901, PLR0911, PLR0912, PLR0913 - one return per rul
         return deny("log-reserved-to-auditors-and-secretariat", Basis.AUDIT)
     if role is Role.AUDITOR:
         return deny("auditor-reads-no-content", Basis.AUDIT)
-    if role is Role.EXPERT_GROUP and scope is not Scope.EXECUTIVE_SUMMARY:
+    if role is Role.EXPERT_GROUP and scope not in {
+        Scope.EXECUTIVE_SUMMARY,
+        Scope.COMPILATION,
+    }:
         return deny("expert-group-reads-executive-summaries-only", Basis.EXPERT_GROUP)
     if role is Role.REQUESTER and scope is not Scope.FINAL_REPORT:
         return deny("consent-covers-the-final-report-only", Basis.CONSENT)
