@@ -13,6 +13,7 @@ import binascii
 import datetime as dt
 import hashlib
 from collections.abc import Callable, Iterable, Sequence
+from typing import Any, TypeVar
 
 import attrs
 
@@ -66,6 +67,8 @@ from untoc_core.registry.commands import Command as RegistryCommand
 from untoc_core.rules.rulebook import Rulebook, default_rulebook
 from untoc_core.terms import TreatyStatus
 
+_S = TypeVar("_S")
+
 REGISTRY_STREAM = "registry"
 CONFERENCE_STREAM = "conference"
 SECRETARIAT = "secretariat"
@@ -114,6 +117,7 @@ class Mechanism:
         self.rulebook = rulebook or default_rulebook()
         self.key_custody = key_custody
         self.signatures = signatures
+        self._folds: dict[str, tuple[Any, int]] = {}
 
     # -- reading -------------------------------------------------------------------
 
@@ -873,8 +877,11 @@ class Mechanism:
 
     def principals(self) -> acc.Principals:
         """Every registered principal, from the stream ``access/principals``."""
-        records = self.store.read_stream(acc_events.PRINCIPALS_STREAM)
-        return acc_model.replay_principals((r.version, r.event) for r in records)
+        return self._folded(
+            acc_events.PRINCIPALS_STREAM,
+            acc.Principals,
+            acc_model.evolve_principals,
+        )
 
     def review_access(self, review: str) -> acc.ReviewAccess:
         """Everything recorded about access to a review, on ``access/<review>``.
@@ -882,8 +889,31 @@ class Mechanism:
         Raises:
             InvalidInput: ``review`` is not a review id ``cycle-<n>/<CODE>``.
         """
-        records = self.store.read_stream(acc_events.stream_of(review))
-        return acc_model.replay_review(review, ((r.version, r.event) for r in records))
+        return self._folded(
+            acc_events.stream_of(review),
+            lambda: acc.ReviewAccess.empty(review),
+            acc_model.evolve_review,
+        )
+
+    def _folded(
+        self,
+        stream: str,
+        start: Callable[[], _S],
+        evolve: Callable[[_S, Event, int], _S],
+    ) -> _S:
+        """A stream's state, folding only the events recorded since last asked.
+
+        Streams are append-only, so the state kept from an earlier read stays
+        right; the events appended since (by anyone) are read and folded on.
+        """
+        cached = self._folds.get(stream)
+        state: _S = cached[0] if cached is not None else start()
+        version: int = cached[1] if cached is not None else 0
+        for record in self.store.read_stream(stream, after_version=version):
+            state = evolve(state, record.event, record.version)
+            version = record.version
+        self._folds[stream] = (state, version)
+        return state
 
     def register_principal(
         self, command: acc.RegisterPrincipal, *, actor: str = SECRETARIAT
@@ -1138,8 +1168,11 @@ class Mechanism:
         Raises:
             InvalidInput: ``review`` is not a review id.
         """
-        records = self.store.read_stream(acc_keys.material_stream(review))
-        return acc_keys.replay_material(review, ((r.version, r.event) for r in records))
+        return self._folded(
+            acc_keys.material_stream(review),
+            lambda: acc_keys.ReviewMaterial(review=review),
+            acc_keys.evolve_material,
+        )
 
     def file_material(
         self,

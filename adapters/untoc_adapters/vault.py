@@ -74,6 +74,9 @@ class Vault:
     keys: KeyService
     blobs: BlobStore | None = None
     inline_limit: int = INLINE_LIMIT
+    _identities: dict[str, PrincipalIdentity] = attrs.field(
+        factory=dict, init=False, repr=False
+    )
 
     def register(
         self,
@@ -112,7 +115,7 @@ class Vault:
             AccessDenied: the principal may not file in that scope (ToR-30).
             InvalidInput: the content is too large, or a malformed id.
         """
-        identity = self.principals.load(as_principal)
+        identity = self._identity(as_principal)
 
         def seal(context: SealContext) -> tuple[bytes, str, int]:
             ring = DataKeyring()
@@ -178,7 +181,7 @@ class Vault:
             ReportAccessRefused: ``as_principal`` is not the party under review, or
                 the requester asked for nothing.
         """
-        identity = self.principals.load(as_principal)
+        identity = self._identity(as_principal)
         signature = identity.sign(consent_message(review, requester, as_principal))
         return self.mechanism.give_consent(
             review,
@@ -199,6 +202,14 @@ class Vault:
         return self.mechanism.record_shredding(review, shredded, actor=actor)
 
     # -- keys and opening --------------------------------------------------------------
+
+    def _identity(self, principal: str) -> PrincipalIdentity:
+        """The principal's keys, unwrapped once per vault and kept in memory."""
+        found = self._identities.get(principal)
+        if found is None:
+            found = self.principals.load(principal)
+            self._identities[principal] = found
+        return found
 
     def _data_key(
         self, identity: PrincipalIdentity, review: str, scope: Scope, epoch: int
@@ -234,7 +245,7 @@ class Vault:
             return open_with_message_key(
                 sealed, found.context, found.key.message_key, on_denied=on_denied
             )
-        identity = self.principals.load(as_principal)
+        identity = self._identity(as_principal)
         data_key = open_grant(
             _grant(found.key), identity.decryption_key, on_denied=on_denied
         )

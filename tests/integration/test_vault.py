@@ -248,7 +248,7 @@ def test_T07_a_plain_row_moved_to_another_place_is_refused(world: World) -> None
             (third, stream),
         )
     with pytest.raises(StoreError, match=r"location|refused"):
-        world.vault.mechanism.review_access(ARCADIA)
+        world.vault.mechanism.store.read_stream(stream)  # as any new reader does
     (refusal,) = world.vault.mechanism.store.read_stream(STORE_STREAM)
     assert getattr(refusal.event, "reason", "") in {
         "location-mismatch",

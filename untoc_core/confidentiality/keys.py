@@ -229,21 +229,28 @@ class ReviewMaterial:
         return list(seen)
 
 
+def evolve_material(
+    state: ReviewMaterial, event: Event, version: int
+) -> ReviewMaterial:
+    """The material after ``event`` at stream ``version``."""
+    if isinstance(event, MaterialFiled):
+        filed = (*state.filed, Filed(version=version, event=event))
+        return attrs.evolve(state, version=version, filed=filed)
+    if isinstance(event, MaterialPurged):
+        filed = tuple(
+            attrs.evolve(f, purged=True) if f.version == event.material_version else f
+            for f in state.filed
+        )
+        return attrs.evolve(state, version=version, filed=filed)
+    return attrs.evolve(state, version=version)
+
+
 def replay_material(review: str, events: Iterable[tuple[int, Event]]) -> ReviewMaterial:
     """The material of ``review`` from its stream's ``(version, event)`` pairs."""
-    filed: list[Filed] = []
-    version = 0
+    state = ReviewMaterial(review=review)
     for version, event in events:
-        if isinstance(event, MaterialFiled):
-            filed.append(Filed(version=version, event=event))
-        elif isinstance(event, MaterialPurged):
-            filed = [
-                attrs.evolve(f, purged=True)
-                if f.version == event.material_version
-                else f
-                for f in filed
-            ]
-    return ReviewMaterial(review=review, version=version, filed=tuple(filed))
+        state = evolve_material(state, event, version)
+    return state
 
 
 @attrs.frozen(kw_only=True)
