@@ -46,7 +46,7 @@ from untoc_core.confidentiality import (
     SealContext,
     SealedValue,
 )
-from untoc_core.confidentiality.commands import consent_message
+from untoc_core.confidentiality.commands import consent_message, register
 from untoc_core.confidentiality.keys import GrantWrapped, SectionKeyReleased
 from untoc_core.errors import InvalidInput
 from untoc_core.mechanism import MaterialToRead, Mechanism
@@ -89,16 +89,23 @@ class Vault:
     ) -> PrincipalIdentity:
         """Make keys for a principal, keep them here, and register its public keys.
 
+        The registration is checked before any key file is written, so a refused
+        one leaves nothing behind.
+
         Raises:
             InvalidInput: a malformed id, or a principal with that id exists.
+            UnknownParty: a focal point's State is not in the registry.
         """
         if self.mechanism.principals().get(principal) is not None:
             msg = f"principal {principal!r} is already registered"
             raise InvalidInput(msg)
-        identity = self.principals.create(principal, suite)
-        self.mechanism.register_principal(
-            identity.registration(kind, state), actor=actor
-        )
+        identity = self.principals.generate(principal, suite)
+        command = identity.registration(kind, state)
+        if state is not None:
+            self.mechanism.registry().entry(state)
+        register(self.mechanism.principals(), command)  # refuses before any file
+        self.principals.keep(identity)
+        self.mechanism.register_principal(command, actor=actor)
         return identity
 
     def file(

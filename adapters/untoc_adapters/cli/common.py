@@ -14,8 +14,9 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
-from untoc_adapters.bootstrap import open_mechanism
+from untoc_adapters.bootstrap import open_mechanism, open_vault
 from untoc_adapters.settings import Settings
+from untoc_adapters.vault import Vault
 from untoc_core.errors import UntocError
 from untoc_core.mechanism import Mechanism
 from untoc_core.terms import Instrument, RegionalGroup, TreatyStatus
@@ -66,6 +67,37 @@ def mechanism(ctx: typer.Context) -> Iterator[Mechanism]:
             yield mech
         finally:
             mech.store.close()
+
+
+@contextmanager
+def vault(ctx: typer.Context) -> Iterator[Vault]:
+    """Open the vault on the configured store, report refusals, close the store.
+
+    A refusal, bad input or ``AccessDenied`` prints its message on stderr and exits
+    with code 1.
+    """
+    with refusals():
+        opened = open_vault(settings_of(ctx))
+        try:
+            yield opened
+        finally:
+            opened.mechanism.store.close()
+
+
+AsOption = Annotated[
+    str | None,
+    typer.Option(
+        "--as",
+        metavar="PRINCIPAL",
+        help="Act as this principal, whose keys this installation holds "
+        "(default: UNTOC_PRINCIPAL, untoc.toml, or 'secretariat').",
+    ),
+]
+
+
+def acting(ctx: typer.Context, as_: str | None) -> str:
+    """The principal a command acts as: ``--as``, else ``settings.principal``."""
+    return as_ or settings_of(ctx).principal
 
 
 @contextmanager

@@ -14,7 +14,15 @@ from typing import Annotated
 
 import typer
 
-from untoc_adapters.cli import conference, draw, experts, parties, provisions
+from untoc_adapters.cli import (
+    access,
+    conference,
+    draw,
+    experts,
+    material,
+    parties,
+    provisions,
+)
 from untoc_adapters.cli.common import (
     console,
     mechanism,
@@ -37,6 +45,8 @@ app.add_typer(experts.app, name="experts")
 app.add_typer(conference.app, name="conference")
 app.add_typer(provisions.app, name="provisions")
 app.add_typer(draw.app, name="draw")
+app.add_typer(access.app, name="access")
+app.add_typer(material.app, name="material")
 
 
 def _show_version(value: bool) -> None:  # noqa: FBT001 - Typer passes the flag value

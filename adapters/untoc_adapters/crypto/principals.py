@@ -107,16 +107,37 @@ class PrincipalKeys:
         Raises:
             InvalidInput: a malformed id, or keys exist for it already.
         """
+        identity = self.generate(principal, suite)
+        self.keep(identity)
+        return identity
+
+    def generate(
+        self, principal: str, suite: GrantSuite = DEFAULT_SUITE
+    ) -> PrincipalIdentity:
+        """Make new keys for ``principal`` in memory only (see :meth:`keep`).
+
+        Raises:
+            InvalidInput: a malformed id, or keys exist for it already.
+        """
         check_principal_id(principal)
-        path = self._path(principal)
-        if path.exists():
+        if self._path(principal).exists():
             msg = f"keys for principal {principal!r} exist already"
             raise InvalidInput(msg)
-        identity = PrincipalIdentity(
+        return PrincipalIdentity(
             principal=principal,
             decryption_key=PrincipalPrivateKey.generate(suite),
             signing_key=new_signing_key(),
         )
+
+    def keep(self, identity: PrincipalIdentity) -> None:
+        """Write a principal's keys, wrapped under the key service, to its file.
+
+        Raises:
+            InvalidInput: keys exist for that principal already.
+        """
+        principal = identity.principal
+        path = self._path(principal)
+        suite = identity.decryption_key.suite
         kek_id = "principal-" + _file_name(principal)
         if kek_id not in self._keys.key_ids():
             self._keys.create_key(kek_id)
@@ -137,7 +158,6 @@ class PrincipalKeys:
             "wrapped": _b64(wrapped),
         }
         _write_new(path, canonical_json(document), os.urandom)
-        return identity
 
     def load(self, principal: str) -> PrincipalIdentity:
         """The keys of ``principal``.
