@@ -64,6 +64,10 @@ from untoc_core.ports import (
     SignatureCheck,
 )
 from untoc_core.registry.commands import Command as RegistryCommand
+from untoc_core.reviews import deadlines as review_deadlines
+from untoc_core.reviews import events as review_events
+from untoc_core.reviews import model as review_model
+from untoc_core.reviews import refusals as review_refusals
 from untoc_core.rules.rulebook import Rulebook, default_rulebook
 from untoc_core.terms import TreatyStatus
 
@@ -1160,6 +1164,130 @@ class Mechanism:
             acc_events.stream_of(command.review), state.review.version, events, actor
         )
 
+    # -- country reviews (guidelines paras 12-34) ----------------------------------
+
+    def country_review(self, review: str) -> review_model.CountryReview:
+        """A country review as recorded on ``review/<review id>``.
+
+        Raises:
+            InvalidInput: ``review`` is not a review id ``cycle-<n>/<CODE>``.
+        """
+        _country_review_id(review)
+        return self._folded(
+            review_events.stream_of(review),
+            lambda: review_model.CountryReview(review=review),
+            review_model.evolve,
+        )
+
+    def country_reviews(self, cycle: int) -> list[review_model.CountryReview]:
+        """The opened country reviews of a cycle, in draw order (year, then slot)."""
+        found = []
+        draws = self.cycle_draws(cycle)
+        for year in range(1, len(draws.review_years) + 1):
+            for drawn in self.reviewers(cycle, year):
+                state = self.country_review(f"cycle-{cycle}/{drawn.under_review}")
+                if state.opened is not None:
+                    found.append(state)
+        return found
+
+    def review_timeline(
+        self, review: str, *, as_of: dt.date
+    ) -> tuple[review_deadlines.Deadline, ...]:
+        """Every indicative deadline of a review, and its status on ``as_of``."""
+        state = self.country_review(review)
+        return review_deadlines.timeline(self.rulebook, state.steps, as_of=as_of)
+
+    def open_review(self, review: str, *, actor: str = SECRETARIAT) -> list[Recorded]:
+        """Open a country review from the reviewers drawn for it (ToR 19).
+
+        Raises:
+            InvalidInput: no reviewers were drawn for that State in that cycle, or
+                the review is open already.
+            CycleNotCompleted: a review of the previous cycle is not completed and
+                the Conference granted no exception (ToR-13a).
+        """
+        cycle, code = _country_review_id(review)
+        state = self.country_review(review)
+        if state.opened is not None:
+            msg = f"the country review {review} is already open"
+            raise InvalidInput(msg)
+        drawn, drawn_on = self._drawn_reviewers(cycle, code)
+        self._check_previous_cycle(cycle)
+        reviewers = tuple(drawn.reviewers)
+        if drawn.same_region_reviewer in reviewers:
+            reviewers = (
+                drawn.same_region_reviewer,
+                *(r for r in reviewers if r != drawn.same_region_reviewer),
+            )
+        event = review_events.ReviewOpened(
+            review=review,
+            cycle=cycle,
+            year=drawn.year,
+            party_under_review=code,
+            reviewers=reviewers,
+            drawn_on=drawn_on,
+        )
+        return self._append(review_events.stream_of(review), 0, [event], actor)
+
+    def record_step(self, review: str, step: Event, *, actor: str) -> list[Recorded]:
+        """Record one step of a country review, as ``actor``.
+
+        Args:
+            review: The review id.
+            step: The step: an event of :mod:`untoc_core.reviews.events`, with the
+                date it happened.
+            actor: A State's code or ``secretariat``.
+
+        Raises:
+            InvalidInput: see :func:`untoc_core.reviews.model.decide`.
+            DomainError: a step out of order, naming its provision.
+        """
+        state = self.country_review(review)
+        events = review_model.decide(
+            state,
+            step,
+            actor=actor,
+            today=self.clock.now().date(),
+            languages=[language.value for language in self.rulebook.languages],
+        )
+        return self._append(
+            review_events.stream_of(review), state.version, events, actor
+        )
+
+    def _drawn_reviewers(self, cycle: int, code: str) -> tuple[Reviewers, dt.date]:
+        draws = self.cycle_draws(cycle)
+        for year in range(1, len(draws.review_years) + 1):
+            drawn_on = self._drawn_on(cycle, year)
+            for drawn in self.reviewers(cycle, year):
+                if drawn.under_review == code and drawn.reviewers and drawn_on:
+                    return drawn, drawn_on
+        msg = f"no reviewers of {code} were drawn in cycle {cycle}; draw them first"
+        raise InvalidInput(msg)
+
+    def _drawn_on(self, cycle: int, year: int) -> dt.date | None:
+        for record in self.store.read_stream(draw_stream_of(cycle)):
+            event = record.event
+            if isinstance(event, ReviewersDrawn) and event.year == year:
+                return record.recorded_at.date()
+        return None
+
+    def _check_previous_cycle(self, cycle: int) -> None:
+        if cycle == 1:
+            return
+        open_reviews = [
+            r.review for r in self.country_reviews(cycle - 1) if not r.completed
+        ]
+        exception = self.conference().has_exception(
+            conf.ExceptionKind.EARLY_CYCLE, cycle
+        )
+        if open_reviews and not exception:
+            msg = (
+                f"cycle {cycle} cannot begin while reviews of cycle {cycle - 1} are "
+                f"open ({', '.join(open_reviews)}), unless the Conference decides "
+                "otherwise"
+            )
+            raise review_refusals.CycleNotCompleted(msg)
+
     # -- review material -----------------------------------------------------------
 
     def review_material(self, review: str) -> acc_keys.ReviewMaterial:
@@ -1234,12 +1362,12 @@ class Mechanism:
             InvalidInput: nothing was filed under that section.
         """
         acc_commands.check_section(section)
+        self.decide_access(principal, review, scope, section=section)
         material = self.review_material(review)
         filed = material.latest(scope, section)
-        if filed is None:
+        if filed is None:  # only a principal allowed to read the scope learns this
             msg = f"nothing is filed as {section!r} in the {scope.value} of {review}"
             raise InvalidInput(msg)
-        self.decide_access(principal, review, scope, section=section)
         keys = self.review_access(review).keys
         released = (
             keys.section_keys.get(section) if scope is acc.Scope.FINAL_REPORT else None
@@ -1320,6 +1448,14 @@ class MaterialToRead:
     filed: acc_keys.Filed
     context: acc.SealContext
     key: acc_keys.GrantWrapped | acc_keys.SectionKeyReleased
+
+
+def _country_review_id(review: str) -> tuple[int, str]:
+    cycle, code = acc_events.parse_review(review)
+    if not code:
+        msg = f"{review!r} names compilations, not a country review"
+        raise InvalidInput(msg)
+    return cycle, code
 
 
 def _context_of(filed: acc_keys.Filed) -> acc.SealContext:

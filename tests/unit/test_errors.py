@@ -15,6 +15,7 @@ from untoc_core.errors import (
     UnknownParty,
     UntocError,
 )
+from untoc_core.reviews.refusals import StepOutOfOrder
 from untoc_core.rules import provisions
 
 
@@ -25,8 +26,10 @@ def _all_subclasses(cls: type[DomainError]) -> list[type[DomainError]]:
     return found
 
 
-REFUSALS = [cls for cls in _all_subclasses(DomainError) if cls is not DrawImpossible]
-"""Every refusal; ``DrawImpossible`` is only the base of the draw's refusals."""
+BASES = {DrawImpossible, StepOutOfOrder}
+"""Bases of families of refusals; each member names its own provision."""
+REFUSALS = [cls for cls in _all_subclasses(DomainError) if cls not in BASES]
+"""Every refusal but the bases."""
 
 
 def test_the_core_defines_refusals_for_the_rules_it_enforces() -> None:

@@ -29,6 +29,7 @@ from untoc_core.drawing.events import DRAW_EVENTS
 from untoc_core.errors import StoreError
 from untoc_core.events import Event, EventCatalogue
 from untoc_core.registry.events import REGISTRY_EVENTS, ExpertListCirculated
+from untoc_core.reviews.events import REVIEW_EVENTS
 
 # -- building any event of the catalogue ---------------------------------------------
 
@@ -112,6 +113,7 @@ ALL_EVENT_CLASSES = (
     *KEY_EVENTS,
     *MATERIAL_EVENTS,
     *STORE_EVENTS,
+    *REVIEW_EVENTS,
 )
 
 
@@ -133,6 +135,8 @@ def test_every_stable_type_name_is_prefixed_by_its_stream() -> None:
         assert cls.TYPE.startswith("access."), cls
     for cls in MATERIAL_EVENTS:
         assert cls.TYPE.startswith("material."), cls
+    for cls in REVIEW_EVENTS:
+        assert cls.TYPE.startswith("review."), cls
 
 
 @pytest.mark.parametrize("cls", ALL_EVENT_CLASSES, ids=lambda c: c.TYPE)

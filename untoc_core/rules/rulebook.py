@@ -7,6 +7,7 @@ code change.
 
 from __future__ import annotations
 
+import enum
 import functools
 import importlib.resources
 import tomllib
@@ -33,14 +34,37 @@ class DrawRules:
     mutual_reviews: bool
 
 
+class DeadlineStrength(enum.StrEnum):
+    """How firmly a provision words its period (every timeline is indicative, GL-9).
+
+    ``WITHIN`` is a plain "within" (GL-12: "within one month after the drawing of
+    lots"); ``PREFERABLY`` and ``IDEALLY`` are the softer words of GL-30 ("preferably
+    within five months") and of GL-23 and ToR-24 ("ideally"). The strength is
+    reported beside a deadline; it never changes how the due date is computed.
+    """
+
+    WITHIN = "within"
+    PREFERABLY = "preferably"
+    IDEALLY = "ideally"
+
+
 @attrs.frozen(kw_only=True)
 class DeadlineRule:
-    """A step that is due a period after another recorded step."""
+    """A step that is due a period after another recorded step.
+
+    Attributes:
+        provision: The provision id that sets the period, such as ``GL-15a``.
+        step: The step that is due.
+        after: The recorded step the period runs from.
+        period: How long after ``after`` the step is due.
+        strength: How firmly the provision words the period.
+    """
 
     provision: str
     step: str
     after: str
     period: Period
+    strength: DeadlineStrength = DeadlineStrength.WITHIN
 
 
 @attrs.frozen(kw_only=True)
@@ -117,6 +141,9 @@ class Rulebook:
                     step=d["step"],
                     after=d["after"],
                     period=Period(**d["period"]),
+                    strength=DeadlineStrength(
+                        d.get("strength", DeadlineStrength.WITHIN.value)
+                    ),
                 )
                 for d in data.get("deadline", [])
             ),
