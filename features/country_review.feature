@@ -134,3 +134,89 @@ Feature: Following a country review
       When the secretariat reads the timeline of Arcadia's review
       Then the review completed of Arcadia's review is due on 2027-07-31
       And on 2027-08-10 it is overdue by 10 days
+
+  Rule: Each step is recorded with who took it and when
+
+    @ToR-15 @ToR-27
+    Example: The checklist response names the national stakeholders consulted
+      Given Borduria and Carpathia review Arcadia, drawn on 2027-01-04
+      And Arcadia was officially notified on 2027-01-31
+      When Arcadia submits its checklist response on 2027-03-20, naming the national police and the bar association as consulted
+      Then Arcadia's review shows a checklist response of 2027-03-20 naming 2 stakeholders consulted
+
+    @ToR-16
+    Example: The secretariat assists with the checklist only when asked
+      Given Borduria and Carpathia review Arcadia, drawn on 2027-01-04
+      And Arcadia was officially notified on 2027-01-31
+      When the secretariat records its assistance to Arcadia with the checklist on 2027-02-10
+      Then the step is refused citing ToR-16
+
+    @ToR-17 @GL-13
+    Example: The party under review appoints its focal point and the secretariat a staff member
+      Given Borduria and Carpathia review Arcadia, drawn on 2027-01-04
+      And Arcadia was officially notified on 2027-01-31
+      When Arcadia appoints its focal point and the secretariat assigns a staff member on 2027-02-15
+      Then Arcadia's review shows its focal point and staff member appointed on 2027-02-15
+
+    @ToR-13b
+    Example: The party under review provides new information after the desk review
+      Given Borduria and Carpathia review Arcadia, drawn on 2027-01-04
+      And the outcome of the desk review on Arcadia was submitted on 2027-04-01
+      When Arcadia provides supplementary information on 2027-05-03
+      Then Arcadia's review shows new information provided on 2027-05-03
+
+    @ToR-23
+    Example: Each exchange of the dialogue is recorded with its channel
+      Given Borduria and Carpathia review Arcadia, drawn on 2027-01-04
+      And the outcome of the desk review on Arcadia was submitted on 2027-04-01
+      When the secretariat records Borduria's request for clarification to Arcadia by video on 2027-04-05
+      Then Arcadia's review shows one exchange: a request for clarification by video from Borduria
+
+    @ToR-26 @GL-6
+    Example: Information from an organisation the party belongs to is recorded as a source
+      Given Borduria and Carpathia review Arcadia, drawn on 2027-01-04
+      When Borduria records that the experts considered information from the Council of Europe on 2027-03-01
+      Then Arcadia's review lists the Council of Europe as a source of information
+
+    @ToR-29
+    Example: The party under review proposes the stakeholders to meet before a visit
+      Given Borduria and Carpathia review Arcadia, drawn on 2027-01-04
+      And Arcadia agreed to a country visit
+      When Arcadia proposes to meet the prosecution service and a victims' association on 2027-03-01
+      Then Arcadia's review lists 2 stakeholders proposed for the visit
+
+    @ToR-49 @GL-14
+    Example: The review is conducted in the working languages agreed for it
+      Given Borduria and Carpathia review Arcadia, drawn on 2027-01-04
+      When the secretariat records en and fr as the working languages on 2027-02-01
+      Then Arcadia's review is conducted in en and fr
+
+    @ToR-50
+    Example: The party under review asks for a language beyond the six
+      Given Borduria and Carpathia review Arcadia, drawn on 2027-01-04
+      When Arcadia asks for translation into Portuguese on 2027-02-01
+      Then Arcadia's review shows a request for translation into Portuguese
+
+    @ToR-53
+    Example: A voluntary contribution with conditions is refused
+      Given Borduria and Carpathia review Arcadia, drawn on 2027-01-04
+      When the secretariat records a contribution from Utopia to the country visit, on condition that Utopia joins the visit
+      Then the step is refused citing ToR-53
+
+    @GL-17
+    Example: The reviewing States' experts divide the tasks among themselves
+      Given Borduria and Carpathia review Arcadia, drawn on 2027-01-04
+      When Borduria records that Borduria takes articles 5 and 6 and Carpathia article 23, on 2027-03-01
+      Then Arcadia's review shows the tasks of Borduria and of Carpathia
+
+    @GL-33
+    Example: Explanations of how to address challenges follow a request
+      Given Borduria and Carpathia review Arcadia, drawn on 2027-01-04
+      When Borduria gives Arcadia explanations of how to address its challenges on 2027-06-01
+      Then the step is refused citing GL-33
+
+    @ToR-31 @GL-11
+    Example: A training course for governmental experts is recorded with who attended
+      Given Borduria has a governmental expert on the roster
+      When the secretariat records a training course held on 2027-02-01 attended by Borduria's expert
+      Then the training courses show one course with one participant

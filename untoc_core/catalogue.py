@@ -13,7 +13,7 @@ from untoc_core.drawing.ceremony import CEREMONY_EVENTS
 from untoc_core.drawing.events import DRAW_EVENTS
 from untoc_core.events import EventCatalogue
 from untoc_core.registry.events import REGISTRY_EVENTS
-from untoc_core.reviews.events import REVIEW_EVENTS
+from untoc_core.reviews.events import REVIEW_EVENTS, TRAINING_EVENTS
 
 EVENTS = EventCatalogue(
     (
@@ -26,6 +26,7 @@ EVENTS = EventCatalogue(
         *MATERIAL_EVENTS,
         *STORE_EVENTS,
         *REVIEW_EVENTS,
+        *TRAINING_EVENTS,
     )
 )
 """Stable type name -> event class, for every event the store may hold."""

@@ -1190,6 +1190,51 @@ class Mechanism:
                     found.append(state)
         return found
 
+    def training_courses(self) -> tuple[review_events.TrainingCourseHeld, ...]:
+        """The training courses held for governmental experts (ToR 31, GL 11)."""
+        records = self.store.read_stream(review_events.TRAINING_STREAM)
+        return tuple(
+            r.event
+            for r in records
+            if isinstance(r.event, review_events.TrainingCourseHeld)
+        )
+
+    def record_training_course(
+        self,
+        course: str,
+        on: dt.date,
+        participants: Sequence[str],
+        *,
+        actor: str = SECRETARIAT,
+    ) -> list[Recorded]:
+        """Record a training course and who attended it (ToR 31, GL 11).
+
+        Raises:
+            InvalidInput: a blank course name, no participant, a date after today,
+                or a participant who is not a governmental expert on the roster.
+        """
+        name = course.strip()
+        if not name:
+            msg = "a training course has a name"
+            raise InvalidInput(msg)
+        if on > self.clock.now().date():
+            msg = f"a course cannot be dated after today ({self.clock.now().date()})"
+            raise InvalidInput(msg)
+        roster = {e.expert_id for e in self.registry().experts()}
+        attendees = tuple(dict.fromkeys(participants))
+        unknown = [p for p in attendees if p not in roster]
+        if not attendees or unknown:
+            msg = (
+                "the participants of a course are governmental experts on the roster"
+                + (f"; not on it: {', '.join(unknown)}" if unknown else "")
+            )
+            raise InvalidInput(msg)
+        event = review_events.TrainingCourseHeld(
+            on=on, course=name, participants=attendees
+        )
+        stream = review_events.TRAINING_STREAM
+        return self._append(stream, self.store.stream_version(stream), [event], actor)
+
     def review_timeline(
         self, review: str, *, as_of: dt.date
     ) -> tuple[review_deadlines.Deadline, ...]:

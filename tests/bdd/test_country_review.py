@@ -15,12 +15,20 @@ import attrs
 import pytest
 from pytest_bdd import given, parsers, scenarios, then, when
 
-from tests.bdd.conftest import FICTIONAL_STATES, Outcome, code_of, names_in
+from tests.bdd.conftest import (
+    FICTIONAL_STATES,
+    Outcome,
+    RegistryFile,
+    code_of,
+    names_in,
+    state_party,
+)
 from untoc_adapters.clock import SimulatedClock
 from untoc_core import Mechanism
 from untoc_core.events import Event
 from untoc_core.ports import NewEvents
-from untoc_core.reviews import Deadline, DeadlineStatus
+from untoc_core.registry import NominateGovernmentalExpert
+from untoc_core.reviews import CountryReview, Deadline, DeadlineStatus
 from untoc_core.reviews import events as ev
 
 scenarios("country_review.feature")
@@ -336,3 +344,425 @@ def overdue_by(mechanism: Mechanism, current: Review, on: str, days: int) -> Non
     (line,) = [d for d in lines if d.step == name]
     assert line.status is DeadlineStatus.OVERDUE, line.describe()
     assert line.days_late == days
+
+
+# -- steps kept for the record ---------------------------------------------------------
+
+
+def _date(text: str) -> dt.date:
+    return dt.date.fromisoformat(text.strip().rstrip(","))
+
+
+@when(
+    parsers.parse(
+        "{party:w} submits its checklist response on {on}, naming {names} as consulted"
+    )
+)
+def submits_checklist(  # noqa: PLR0917 - pytest-bdd passes the step's arguments
+    mechanism: Mechanism,
+    outcome: Outcome,
+    current: Review,
+    party: str,
+    on: str,
+    names: str,
+) -> None:
+    consulted = tuple(n.strip() for n in names.replace(" and ", ",").split(","))
+    step = ev.ChecklistResponseSubmitted(on=_date(on), stakeholders_consulted=consulted)
+    attempt(mechanism, outcome, current, code_of(party), step)
+
+
+@when(
+    parsers.parse(
+        "the secretariat records its assistance to {party:w} with the checklist on {on}"
+    )
+)
+def assists(
+    mechanism: Mechanism, outcome: Outcome, current: Review, party: str, on: str
+) -> None:
+    assert current.review == review_of(party)
+    step = ev.ChecklistAssistanceProvided(on=_date(on))
+    attempt(mechanism, outcome, current, "secretariat", step)
+
+
+@when(
+    parsers.parse(
+        "{party:w} appoints its focal point and the secretariat assigns a staff "
+        "member on {on}"
+    )
+)
+def appoints(
+    mechanism: Mechanism, outcome: Outcome, current: Review, party: str, on: str
+) -> None:
+    def run() -> None:
+        mechanism.record_step(
+            current.review,
+            ev.FocalPointAppointed(on=_date(on), focal_point="Ms A. Focal"),
+            actor=code_of(party),
+        )
+        mechanism.record_step(
+            current.review,
+            ev.StaffMemberAssigned(on=_date(on), staff_member="Mr B. Staff"),
+            actor="secretariat",
+        )
+
+    outcome.run(mechanism, run)
+
+
+@when(parsers.parse("{party:w} provides supplementary information on {on}"))
+def provides_information(
+    mechanism: Mechanism, outcome: Outcome, current: Review, party: str, on: str
+) -> None:
+    step = ev.SupplementaryInformationProvided(on=_date(on))
+    attempt(mechanism, outcome, current, code_of(party), step)
+
+
+@when(
+    parsers.parse(
+        "the secretariat records {who:w}'s request for clarification to {party:w} "
+        "by video on {on}"
+    )
+)
+def records_exchange(  # noqa: PLR0917 - pytest-bdd passes the step's arguments
+    mechanism: Mechanism,
+    outcome: Outcome,
+    current: Review,
+    who: str,
+    party: str,
+    on: str,
+) -> None:
+    assert current.review == review_of(party)
+    step = ev.DialogueExchanged(
+        on=_date(on),
+        kind=ev.ExchangeKind.REQUEST_FOR_CLARIFICATION,
+        channel=ev.Channel.VIDEO,
+        by=code_of(who),
+    )
+    attempt(mechanism, outcome, current, "secretariat", step)
+
+
+@when(
+    parsers.parse(
+        "{who:w} records that the experts considered information from {organisation} "
+        "on {on}"
+    )
+)
+def considers(  # noqa: PLR0917 - pytest-bdd passes the step's arguments
+    mechanism: Mechanism,
+    outcome: Outcome,
+    current: Review,
+    who: str,
+    organisation: str,
+    on: str,
+) -> None:
+    step = ev.OrganisationInformationConsidered(on=_date(on), organisation=organisation)
+    attempt(mechanism, outcome, current, code_of(who), step)
+
+
+@when(parsers.parse("{party:w} proposes to meet {names} on {on}"))
+def proposes(  # noqa: PLR0917 - pytest-bdd passes the step's arguments
+    mechanism: Mechanism,
+    outcome: Outcome,
+    current: Review,
+    party: str,
+    names: str,
+    on: str,
+) -> None:
+    stakeholders = tuple(n.strip() for n in names.split(" and "))
+    step = ev.StakeholdersProposed(on=_date(on), stakeholders=stakeholders)
+    attempt(mechanism, outcome, current, code_of(party), step)
+
+
+@when(
+    parsers.parse(
+        "the secretariat records {first:w} and {second:w} as the working languages "
+        "on {on}"
+    )
+)
+def records_languages(  # noqa: PLR0917 - pytest-bdd passes the step's arguments
+    mechanism: Mechanism,
+    outcome: Outcome,
+    current: Review,
+    first: str,
+    second: str,
+    on: str,
+) -> None:
+    step = ev.WorkingLanguagesAgreed(on=_date(on), languages=(first, second))
+    attempt(mechanism, outcome, current, "secretariat", step)
+
+
+@when(parsers.parse("{party:w} asks for translation into {language:w} on {on}"))
+def asks_translation(  # noqa: PLR0917 - pytest-bdd passes the step's arguments
+    mechanism: Mechanism,
+    outcome: Outcome,
+    current: Review,
+    party: str,
+    language: str,
+    on: str,
+) -> None:
+    step = ev.TranslationRequested(on=_date(on), language=language)
+    attempt(mechanism, outcome, current, code_of(party), step)
+
+
+@when(
+    parsers.parse(
+        "the secretariat records a contribution from {contributor:w} to the country "
+        "visit, on condition that {condition}"
+    )
+)
+def records_contribution(
+    mechanism: Mechanism,
+    outcome: Outcome,
+    current: Review,
+    contributor: str,
+    condition: str,
+) -> None:
+    step = ev.VoluntaryContributionRecorded(
+        on=current.drawn_on,
+        purpose="country_visit",
+        contributor=contributor,
+        conditions=condition,
+    )
+    attempt(mechanism, outcome, current, "secretariat", step)
+
+
+@when(
+    parsers.parse(
+        "{who:w} records that {first:w} takes articles 5 and 6 and {second:w} "
+        "article 23, on {on}"
+    )
+)
+def divides(  # noqa: PLR0917 - pytest-bdd passes the step's arguments
+    mechanism: Mechanism,
+    outcome: Outcome,
+    current: Review,
+    who: str,
+    first: str,
+    second: str,
+    on: str,
+) -> None:
+    step = ev.TasksDivided(
+        on=_date(on),
+        division=(
+            ev.TaskShare(reviewer=code_of(first), issues=("UNTOC 5", "UNTOC 6")),
+            ev.TaskShare(reviewer=code_of(second), issues=("UNTOC 23",)),
+        ),
+    )
+    attempt(mechanism, outcome, current, code_of(who), step)
+
+
+@when(
+    parsers.parse(
+        "{who:w} gives {party:w} explanations of how to address its challenges on {on}"
+    )
+)
+def explains(  # noqa: PLR0917 - pytest-bdd passes the step's arguments
+    mechanism: Mechanism,
+    outcome: Outcome,
+    current: Review,
+    who: str,
+    party: str,
+    on: str,
+) -> None:
+    assert current.review == review_of(party)
+    step = ev.ExplanationProvided(on=_date(on))
+    attempt(mechanism, outcome, current, code_of(who), step)
+
+
+@given(parsers.parse("{party:w} has a governmental expert on the roster"))
+def has_expert(
+    mechanism: Mechanism,
+    clock: SimulatedClock,
+    registry_file: RegistryFile,
+    party: str,
+) -> None:
+    clock.current = LATER
+    state_party(mechanism, registry_file, party)
+    mechanism.nominate_expert(
+        NominateGovernmentalExpert(
+            code=code_of(party), expert_id=f"{code_of(party)}-1", name="Dr C. Expert"
+        )
+    )
+
+
+@when(
+    parsers.parse(
+        "the secretariat records a training course held on {on} attended by "
+        "{party:w}'s expert"
+    )
+)
+def records_training(
+    mechanism: Mechanism, outcome: Outcome, on: str, party: str
+) -> None:
+    outcome.run(
+        mechanism,
+        lambda: mechanism.record_training_course(
+            "Orientation on the guidelines", _date(on), [f"{code_of(party)}-1"]
+        ),
+    )
+
+
+def _shown(mechanism: Mechanism, outcome: Outcome, current: Review) -> CountryReview:
+    assert outcome.error is None, f"refused: {outcome.error}"
+    return mechanism.country_review(current.review)
+
+
+@then(
+    parsers.parse(
+        "{party:w}'s review shows a checklist response of {on} naming {count:d} "
+        "stakeholders consulted"
+    )
+)
+def shows_checklist(  # noqa: PLR0917 - pytest-bdd passes the step's arguments
+    mechanism: Mechanism,
+    outcome: Outcome,
+    current: Review,
+    party: str,
+    on: str,
+    count: int,
+) -> None:
+    review = _shown(mechanism, outcome, current)
+    assert review.party_under_review == code_of(party)
+    (response,) = [
+        r for r in review.records if isinstance(r, ev.ChecklistResponseSubmitted)
+    ]
+    assert response.on == _date(on)
+    assert len(response.stakeholders_consulted) == count
+
+
+@then(
+    parsers.parse(
+        "{party:w}'s review shows its focal point and staff member appointed on {on}"
+    )
+)
+def shows_appointments(
+    mechanism: Mechanism, outcome: Outcome, current: Review, party: str, on: str
+) -> None:
+    review = _shown(mechanism, outcome, current)
+    assert review.party_under_review == code_of(party)
+    assert review.steps["focal_point_appointed"] == _date(on)
+    assert review.steps["staff_member_assigned"] == _date(on)
+
+
+@then(parsers.parse("{party:w}'s review shows new information provided on {on}"))
+def shows_information(
+    mechanism: Mechanism, outcome: Outcome, current: Review, party: str, on: str
+) -> None:
+    _shown(mechanism, outcome, current)
+    provided = [
+        r.event
+        for r in mechanism.store.read_stream(ev.stream_of(review_of(party)))
+        if isinstance(r.event, ev.SupplementaryInformationProvided)
+    ]
+    assert [p.on for p in provided] == [_date(on)]
+
+
+@then(
+    parsers.parse(
+        "{party:w}'s review shows one exchange: a request for clarification by video "
+        "from {who:w}"
+    )
+)
+def shows_exchange(
+    mechanism: Mechanism, outcome: Outcome, current: Review, party: str, who: str
+) -> None:
+    review = _shown(mechanism, outcome, current)
+    assert review.party_under_review == code_of(party)
+    (exchange,) = review.exchanges
+    assert exchange.kind is ev.ExchangeKind.REQUEST_FOR_CLARIFICATION
+    assert exchange.channel is ev.Channel.VIDEO
+    assert exchange.by == code_of(who)
+
+
+@then(
+    parsers.parse("{party:w}'s review lists {organisation} as a source of information")
+)
+def lists_source(
+    mechanism: Mechanism,
+    outcome: Outcome,
+    current: Review,
+    party: str,
+    organisation: str,
+) -> None:
+    review = _shown(mechanism, outcome, current)
+    assert review.party_under_review == code_of(party)
+    sources = [
+        r.organisation
+        for r in review.records
+        if isinstance(r, ev.OrganisationInformationConsidered)
+    ]
+    assert sources == [organisation]
+
+
+@then(
+    parsers.parse(
+        "{party:w}'s review lists {count:d} stakeholders proposed for the visit"
+    )
+)
+def lists_stakeholders(
+    mechanism: Mechanism, outcome: Outcome, current: Review, party: str, count: int
+) -> None:
+    review = _shown(mechanism, outcome, current)
+    assert review.party_under_review == code_of(party)
+    (proposed,) = [r for r in review.records if isinstance(r, ev.StakeholdersProposed)]
+    assert len(proposed.stakeholders) == count
+
+
+@then(parsers.parse("{party:w}'s review is conducted in {first:w} and {second:w}"))
+def conducted_in(  # noqa: PLR0917 - pytest-bdd passes the step's arguments
+    mechanism: Mechanism,
+    outcome: Outcome,
+    current: Review,
+    party: str,
+    first: str,
+    second: str,
+) -> None:
+    _shown(mechanism, outcome, current)
+    agreed = [
+        r.event
+        for r in mechanism.store.read_stream(ev.stream_of(review_of(party)))
+        if isinstance(r.event, ev.WorkingLanguagesAgreed)
+    ]
+    assert [a.languages for a in agreed] == [(first, second)]
+
+
+@then(
+    parsers.parse(
+        "{party:w}'s review shows a request for translation into {language:w}"
+    )
+)
+def shows_translation(
+    mechanism: Mechanism, outcome: Outcome, current: Review, party: str, language: str
+) -> None:
+    review = _shown(mechanism, outcome, current)
+    assert review.party_under_review == code_of(party)
+    asked = [
+        r.language for r in review.records if isinstance(r, ev.TranslationRequested)
+    ]
+    assert asked == [language]
+
+
+@then(
+    parsers.parse("{party:w}'s review shows the tasks of {first:w} and of {second:w}")
+)
+def shows_tasks(  # noqa: PLR0917 - pytest-bdd passes the step's arguments
+    mechanism: Mechanism,
+    outcome: Outcome,
+    current: Review,
+    party: str,
+    first: str,
+    second: str,
+) -> None:
+    _shown(mechanism, outcome, current)
+    (divided,) = [
+        r.event
+        for r in mechanism.store.read_stream(ev.stream_of(review_of(party)))
+        if isinstance(r.event, ev.TasksDivided)
+    ]
+    assert [s.reviewer for s in divided.division] == [code_of(first), code_of(second)]
+
+
+@then("the training courses show one course with one participant")
+def shows_training(mechanism: Mechanism, outcome: Outcome) -> None:
+    assert outcome.error is None, f"refused: {outcome.error}"
+    (course,) = mechanism.training_courses()
+    assert len(course.participants) == 1

@@ -29,7 +29,7 @@ from untoc_core.drawing.events import DRAW_EVENTS
 from untoc_core.errors import StoreError
 from untoc_core.events import Event, EventCatalogue
 from untoc_core.registry.events import REGISTRY_EVENTS, ExpertListCirculated
-from untoc_core.reviews.events import REVIEW_EVENTS
+from untoc_core.reviews.events import REVIEW_EVENTS, TRAINING_EVENTS
 
 # -- building any event of the catalogue ---------------------------------------------
 
@@ -114,6 +114,7 @@ ALL_EVENT_CLASSES = (
     *MATERIAL_EVENTS,
     *STORE_EVENTS,
     *REVIEW_EVENTS,
+    *TRAINING_EVENTS,
 )
 
 
@@ -135,7 +136,7 @@ def test_every_stable_type_name_is_prefixed_by_its_stream() -> None:
         assert cls.TYPE.startswith("access."), cls
     for cls in MATERIAL_EVENTS:
         assert cls.TYPE.startswith("material."), cls
-    for cls in REVIEW_EVENTS:
+    for cls in (*REVIEW_EVENTS, *TRAINING_EVENTS):
         assert cls.TYPE.startswith("review."), cls
 
 

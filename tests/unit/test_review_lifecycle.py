@@ -369,6 +369,19 @@ def _steps(on: dt.date) -> list[Event]:
             for by in ("ARC", "BRD", "CRP")
         ),
         *(ev.ReportFinalised(on=on, draft_sha256=sha) for sha in SHA[:2]),
+        ev.ChecklistAssistanceRequested(on=on),
+        ev.ChecklistAssistanceProvided(on=on),
+        ev.ExplanationRequested(on=on),
+        ev.ExplanationProvided(on=on),
+        ev.TranslationRequested(on=on, language="pt"),
+        ev.StakeholdersProposed(on=on, stakeholders=("civil society",)),
+        ev.OrganisationInformationConsidered(on=on, organisation="a regional body"),
+        ev.VoluntaryContributionRecorded(
+            on=on, purpose="country_visit", contributor="Utopia"
+        ),
+        ev.VoluntaryContributionRecorded(
+            on=on, purpose="translation", contributor="Utopia", conditions="a seat"
+        ),
         ev.ExecutiveSummaryPrepared(on=on, summary_sha256=SHA[2]),
         *(
             ev.ExecutiveSummaryAgreed(on=on, summary_sha256=SHA[2], by=by)

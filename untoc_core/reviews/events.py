@@ -155,6 +155,24 @@ class OrientationCallHeld(Event):
 
 
 @attrs.frozen(kw_only=True)
+class ChecklistAssistanceRequested(Event):
+    """The party under review asked the secretariat for help with its answers."""
+
+    TYPE: ClassVar[str] = "review.ChecklistAssistanceRequested"
+
+    on: dt.date
+
+
+@attrs.frozen(kw_only=True)
+class ChecklistAssistanceProvided(Event):
+    """The secretariat helped the party under review with its answers (ToR 16)."""
+
+    TYPE: ClassVar[str] = "review.ChecklistAssistanceProvided"
+
+    on: dt.date
+
+
+@attrs.frozen(kw_only=True)
 class ChecklistResponseSubmitted(Event):
     """The party under review submitted its self-assessment checklist response.
 
@@ -164,6 +182,8 @@ class ChecklistResponseSubmitted(Event):
     TYPE: ClassVar[str] = "review.ChecklistResponseSubmitted"
 
     on: dt.date
+    stakeholders_consulted: tuple[str, ...] = ()
+    """The national stakeholders the answers name as consulted (ToR 27)."""
 
 
 @attrs.frozen(kw_only=True)
@@ -182,6 +202,20 @@ class SupplementaryInformationProvided(Event):
     TYPE: ClassVar[str] = "review.SupplementaryInformationProvided"
 
     on: dt.date
+
+
+@attrs.frozen(kw_only=True)
+class OrganisationInformationConsidered(Event):
+    """The experts took into account information from an organisation (ToR 26, GL 6).
+
+    The organisation is a competent regional or international one of which the
+    party under review is a member; the experts still make their own analysis.
+    """
+
+    TYPE: ClassVar[str] = "review.OrganisationInformationConsidered"
+
+    on: dt.date
+    organisation: str
 
 
 @attrs.frozen(kw_only=True)
@@ -236,6 +270,17 @@ class DirectDialogueAgreed(Event):
 
 
 @attrs.frozen(kw_only=True)
+class StakeholdersProposed(Event):
+    """Before a visit, the party under review proposed whom to meet (ToR 29)."""
+
+    TYPE: ClassVar[str] = "review.StakeholdersProposed"
+
+    on: dt.date
+    stakeholders: tuple[str, ...]
+    """Each stakeholder and its relevance, in words."""
+
+
+@attrs.frozen(kw_only=True)
 class DirectDialogueHeld(Event):
     """A country visit or joint meeting in Vienna took place (ToR 24, 28; GL 24)."""
 
@@ -283,6 +328,54 @@ class FindingRecorded(Event):
     aspect: Aspect
     stage: Stage
     section: str
+
+
+@attrs.frozen(kw_only=True)
+class TranslationRequested(Event):
+    """The party under review asked for a language beyond the six (ToR 50).
+
+    The secretariat then seeks voluntary contributions to pay for it.
+    """
+
+    TYPE: ClassVar[str] = "review.TranslationRequested"
+
+    on: dt.date
+    language: str
+
+
+@attrs.frozen(kw_only=True)
+class VoluntaryContributionRecorded(Event):
+    """A voluntary contribution funding part of the review (ToR 53).
+
+    It is recorded only if free of conditions and influence.
+    """
+
+    TYPE: ClassVar[str] = "review.VoluntaryContributionRecorded"
+
+    on: dt.date
+    purpose: str
+    """What it funds: ``country_visit``, ``joint_meeting`` or ``translation``."""
+    contributor: str
+    conditions: str = ""
+    """Any condition attached; a contribution with one is refused."""
+
+
+@attrs.frozen(kw_only=True)
+class ExplanationRequested(Event):
+    """The party under review asked how to address the challenges found (GL 33)."""
+
+    TYPE: ClassVar[str] = "review.ExplanationRequested"
+
+    on: dt.date
+
+
+@attrs.frozen(kw_only=True)
+class ExplanationProvided(Event):
+    """The experts explained how the challenges could be addressed (GL 33)."""
+
+    TYPE: ClassVar[str] = "review.ExplanationProvided"
+
+    on: dt.date
 
 
 @attrs.frozen(kw_only=True)
@@ -366,18 +459,26 @@ REVIEW_EVENTS: tuple[type[Event], ...] = (
     StaffMemberAssigned,
     WorkingLanguagesAgreed,
     OrientationCallHeld,
+    ChecklistAssistanceRequested,
+    ChecklistAssistanceProvided,
     ChecklistResponseSubmitted,
     ChecklistResponseCirculated,
     SupplementaryInformationProvided,
+    OrganisationInformationConsidered,
     TasksDivided,
     DeskReviewOutcomeSubmitted,
     DialogueOpened,
     DialogueExchanged,
     DirectDialogueAgreed,
+    StakeholdersProposed,
     DirectDialogueHeld,
     PreliminaryFindingsShared,
     DialogueClosed,
     FindingRecorded,
+    TranslationRequested,
+    VoluntaryContributionRecorded,
+    ExplanationRequested,
+    ExplanationProvided,
     DraftReportSent,
     CommentsReceived,
     DisagreementRecorded,
@@ -391,3 +492,23 @@ REVIEW_EVENTS: tuple[type[Event], ...] = (
 def stream_of(review: str) -> str:
     """The stream of a country review: ``review/<review id>``."""
     return f"{STREAM_PREFIX}{review}"
+
+
+@attrs.frozen(kw_only=True)
+class TrainingCourseHeld(Event):
+    """A training course for governmental experts took place (ToR 31, GL 11).
+
+    Recorded on the stream ``training``, not on a review: courses serve every
+    review.
+    """
+
+    TYPE: ClassVar[str] = "review.TrainingCourseHeld"
+
+    on: dt.date
+    course: str
+    participants: tuple[str, ...]
+    """The governmental experts who attended, by their ids in the roster."""
+
+
+TRAINING_STREAM: Final = "training"
+TRAINING_EVENTS: tuple[type[Event], ...] = (TrainingCourseHeld,)

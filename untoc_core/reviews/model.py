@@ -19,6 +19,8 @@ import attrs
 from untoc_core.errors import InvalidInput
 from untoc_core.events import Event
 from untoc_core.reviews.events import (
+    ChecklistAssistanceProvided,
+    ChecklistAssistanceRequested,
     ChecklistResponseCirculated,
     ChecklistResponseSubmitted,
     CommentsReceived,
@@ -33,21 +35,28 @@ from untoc_core.reviews.events import (
     DraftReportSent,
     ExecutiveSummaryAgreed,
     ExecutiveSummaryPrepared,
+    ExplanationProvided,
+    ExplanationRequested,
     FindingRecorded,
     FocalPointAppointed,
     OfficiallyNotified,
+    OrganisationInformationConsidered,
     OrientationCallHeld,
     PreliminaryFindingsShared,
     ReportAgreed,
     ReportFinalised,
     ReviewOpened,
     StaffMemberAssigned,
+    StakeholdersProposed,
     SupplementaryInformationProvided,
     TasksDivided,
+    TranslationRequested,
+    VoluntaryContributionRecorded,
     WorkingLanguagesAgreed,
 )
 from untoc_core.reviews.refusals import (
     CommunicationNotShared,
+    ContributionWithConditions,
     DirectDialogueNotAgreed,
     DirectDialogueNotPlannedByParty,
     ReportNotAgreed,
@@ -101,6 +110,8 @@ class CountryReview:
         summary_agreements: The States that agreed to that summary.
         findings: The findings recorded, by stable id.
         exchanges: The exchanges of the constructive dialogue, in order.
+        requested: What the party under review asked for and awaits.
+        records: Facts kept for the record (see the attribute).
     """
 
     review: str
@@ -116,6 +127,12 @@ class CountryReview:
     summary_agreements: frozenset[str] = frozenset()
     findings: Mapping[str, FindingRecorded] = attrs.field(factory=dict)
     exchanges: tuple[DialogueExchanged, ...] = ()
+    requested: frozenset[str] = frozenset()
+    """What the party under review asked for: ``assistance``, ``explanation``."""
+    records: tuple[Event, ...] = ()
+    """The facts recorded for the record only: stakeholders consulted or proposed,
+    organisations' information, translations asked, contributions, assistance and
+    explanations given."""
 
     @property
     def party_under_review(self) -> str:
@@ -161,12 +178,39 @@ def evolve(  # noqa: C901, PLR0911, PLR0912 - one case per event
             steps = _first(state.steps, "review_started", event.start_date)
             return attrs.evolve(state, steps=steps)
         case ChecklistResponseSubmitted() | SupplementaryInformationProvided():
+            if isinstance(event, ChecklistResponseSubmitted):
+                state = attrs.evolve(state, records=(*state.records, event))
             if "desk_review_outcome_submitted" in state.steps:
                 return state
             steps = {**state.steps, "checklist_information_received": event.on}
             return attrs.evolve(state, steps=steps)
         case DialogueExchanged():
             return attrs.evolve(state, exchanges=(*state.exchanges, event))
+        case ChecklistAssistanceRequested() | ExplanationRequested():
+            kind = (
+                "assistance"
+                if isinstance(event, ChecklistAssistanceRequested)
+                else "explanation"
+            )
+            return attrs.evolve(state, requested=state.requested | {kind})
+        case ChecklistAssistanceProvided() | ExplanationProvided():
+            kind = (
+                "assistance"
+                if isinstance(event, ChecklistAssistanceProvided)
+                else "explanation"
+            )
+            return attrs.evolve(
+                state,
+                requested=state.requested - {kind},
+                records=(*state.records, event),
+            )
+        case (
+            StakeholdersProposed()
+            | OrganisationInformationConsidered()
+            | TranslationRequested()
+            | VoluntaryContributionRecorded()
+        ):
+            return attrs.evolve(state, records=(*state.records, event))
         case DirectDialogueAgreed():
             return attrs.evolve(state, agreed_to=state.agreed_to | {event.kind})
         case DirectDialogueHeld():
@@ -213,23 +257,34 @@ _SECRETARIAT_STEPS: Final = (
     WorkingLanguagesAgreed,
     OrientationCallHeld,
     ChecklistResponseCirculated,
+    ChecklistAssistanceProvided,
     DialogueOpened,
     DialogueClosed,
     DraftReportSent,
     ReportFinalised,
     ExecutiveSummaryPrepared,
+    VoluntaryContributionRecorded,
 )
 _PARTY_STEPS: Final = (
     FocalPointAppointed,
+    ChecklistAssistanceRequested,
     ChecklistResponseSubmitted,
     SupplementaryInformationProvided,
+    StakeholdersProposed,
+    TranslationRequested,
+    ExplanationRequested,
     CommentsReceived,
 )
 _EXPERT_STEPS: Final = (
     TasksDivided,
+    OrganisationInformationConsidered,
     DeskReviewOutcomeSubmitted,
     PreliminaryFindingsShared,
     FindingRecorded,
+    ExplanationProvided,
+)
+_CONTRIBUTION_PURPOSES: Final = frozenset(
+    {"country_visit", "joint_meeting", "translation"}
 )
 _AGREEMENTS: Final = (ReportAgreed, DisagreementRecorded, ExecutiveSummaryAgreed)
 
@@ -302,6 +357,31 @@ def decide(  # noqa: C901, PLR0912, PLR0915 - one check per kind of step
             _after(state, "visit_ended", "GL-29", step)
         case FindingRecorded():
             _check_finding(state, step)
+        case ChecklistAssistanceProvided():
+            if "assistance" not in state.requested:
+                raise out_of_order(
+                    "ToR-16",
+                    "the secretariat assists the party under review with its answers "
+                    "when it asks; no request is open",
+                )
+        case ExplanationProvided():
+            if "explanation" not in state.requested:
+                raise out_of_order(
+                    "GL-33",
+                    "explanations of how to address the challenges are given at the "
+                    "request of the party under review; none is open",
+                )
+        case VoluntaryContributionRecorded():
+            _check_contribution(step)
+        case TranslationRequested():
+            if step.language in set(languages) or not step.language.strip():
+                msg = (
+                    f"{step.language!r} is not a language beyond the six working "
+                    "languages, which the secretariat provides (ToR 49)"
+                )
+                raise InvalidInput(msg)
+        case StakeholdersProposed() | OrganisationInformationConsidered():
+            _check_texts(step)
         case DraftReportSent():
             _after(state, "desk_review_outcome_submitted", "GL-30", step)
             _check_sha256(step.draft_sha256, "draft")
@@ -446,6 +526,37 @@ def _check_finding(state: CountryReview, step: FindingRecorded) -> None:
         msg = "a finding names the article it is about"
         raise InvalidInput(msg)
     _after(state, "checklist_response_submitted", "ToR-22", step)
+
+
+def _check_contribution(step: VoluntaryContributionRecorded) -> None:
+    if step.purpose not in _CONTRIBUTION_PURPOSES:
+        msg = (
+            f"a voluntary contribution funds one of "
+            f"{', '.join(sorted(_CONTRIBUTION_PURPOSES))}, not {step.purpose!r}"
+        )
+        raise InvalidInput(msg)
+    if not step.contributor.strip():
+        msg = "a voluntary contribution names its contributor"
+        raise InvalidInput(msg)
+    if step.conditions.strip():
+        msg = (
+            "voluntary contributions to the mechanism are free of conditions and "
+            f"influence; this one comes with: {step.conditions.strip()}"
+        )
+        raise ContributionWithConditions(msg)
+
+
+def _check_texts(
+    step: StakeholdersProposed | OrganisationInformationConsidered,
+) -> None:
+    texts = (
+        step.stakeholders
+        if isinstance(step, StakeholdersProposed)
+        else (step.organisation,)
+    )
+    if not texts or not all(t.strip() for t in texts):
+        msg = f"{type(step).__name__} names at least one, none blank"
+        raise InvalidInput(msg)
 
 
 def _check_sha256(value: str, what: str) -> None:

@@ -60,3 +60,9 @@ class CycleNotCompleted(DomainError):
     """A new cycle waits for every review of the last one (ToR 13(a))."""
 
     provision = "ToR-13a"
+
+
+class ContributionWithConditions(DomainError):
+    """Visits, meetings and translation are funded free of conditions (ToR 53)."""
+
+    provision = "ToR-53"
