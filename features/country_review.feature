@@ -220,3 +220,21 @@ Feature: Following a country review
       Given Borduria has a governmental expert on the roster
       When the secretariat records a training course held on 2027-02-01 attended by Borduria's expert
       Then the training courses show one course with one participant
+
+  @ToR-13a
+  Rule: A new cycle begins when every review of the last one is completed, unless the Conference decides otherwise
+
+    Example: A review of the next cycle waits for the open reviews of the last one
+      Given the reviewers of the first year of cycle 1 were drawn
+      And the first review drawn was opened
+      When the secretariat opens a review of cycle 2
+      Then the step is refused citing ToR-13a
+
+  @ToR-46
+  Rule: The mechanism's performance is reported for the mechanism as a whole, never as a ranking of States
+
+    Example: Stage durations are given for the cycle and a group of fewer than five reviews is withheld
+      Given six reviews of cycle 1 in two regional groups, notified on 2027-01-04, sent their draft reports after 120 to 170 days
+      When the secretariat computes the performance of cycle 1
+      Then the median time from the start of a review to its draft report is 145 days
+      And the figures of the group with fewer than five reviews are withheld, and no State is named

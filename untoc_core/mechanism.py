@@ -1256,8 +1256,8 @@ class Mechanism:
         if state.opened is not None:
             msg = f"the country review {review} is already open"
             raise InvalidInput(msg)
-        drawn, drawn_on = self._drawn_reviewers(cycle, code)
         self._check_previous_cycle(cycle)
+        drawn, drawn_on = self._drawn_reviewers(cycle, code)
         reviewers = tuple(drawn.reviewers)
         if drawn.same_region_reviewer in reviewers:
             reviewers = (

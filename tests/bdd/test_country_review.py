@@ -23,12 +23,20 @@ from tests.bdd.conftest import (
     names_in,
     state_party,
 )
+from tests.draw_mechanism import hold_ceremony, prepare
 from untoc_adapters.clock import SimulatedClock
 from untoc_core import Mechanism
 from untoc_core.events import Event
 from untoc_core.ports import NewEvents
 from untoc_core.registry import NominateGovernmentalExpert
-from untoc_core.reviews import CountryReview, Deadline, DeadlineStatus
+from untoc_core.reviews import (
+    CountryReview,
+    Deadline,
+    DeadlineStatus,
+    Performance,
+    ReviewFacts,
+    mechanism_performance,
+)
 from untoc_core.reviews import events as ev
 
 scenarios("country_review.feature")
@@ -766,3 +774,101 @@ def shows_training(mechanism: Mechanism, outcome: Outcome) -> None:
     assert outcome.error is None, f"refused: {outcome.error}"
     (course,) = mechanism.training_courses()
     assert len(course.participants) == 1
+
+
+# -- cycles and the mechanism's performance (ToR 13(a), 46) ----------------------------
+
+
+@attrs.define
+class Computed:
+    """The performance figures of the scenario."""
+
+    figures: Performance | None = None
+    facts: tuple[ReviewFacts, ...] = ()
+
+
+@pytest.fixture
+def computed() -> Computed:
+    return Computed()
+
+
+@given("the reviewers of the first year of cycle 1 were drawn")
+def first_year_drawn(mechanism: Mechanism, clock: SimulatedClock) -> None:
+    clock.current = dt.datetime(2025, 11, 3, 9, 0, tzinfo=dt.UTC)
+    prepare(mechanism)
+    hold_ceremony(mechanism, clock, "cycle-1/years")
+    mechanism.draw_review_years(1)
+    hold_ceremony(mechanism, clock, "cycle-1/year-1/reviewers")
+    mechanism.draw_reviewers(1, 1)
+
+
+@given("the first review drawn was opened")
+def first_opened(mechanism: Mechanism, current: Review) -> None:
+    first = mechanism.reviewers(1, 1)[0]
+    current.review = f"cycle-1/{first.under_review}"
+    mechanism.open_review(current.review)
+
+
+@when("the secretariat opens a review of cycle 2")
+def opens_next_cycle(mechanism: Mechanism, outcome: Outcome, current: Review) -> None:
+    code = current.review.rsplit("/", 1)[1]
+    outcome.run(mechanism, lambda: mechanism.open_review(f"cycle-2/{code}"))
+
+
+@given(
+    parsers.parse(
+        "six reviews of cycle 1 in two regional groups, notified on {on}, sent their "
+        "draft reports after {low:d} to {high:d} days"
+    )
+)
+def six_reviews(computed: Computed, on: str, low: int, high: int) -> None:
+    start = _date(on)
+    days = [low + (high - low) * i // 5 for i in range(6)]  # 120, 130, ... 170
+    groups = ["group-a"] * 5 + ["group-b"]
+    computed.facts = tuple(
+        ReviewFacts(
+            review=f"cycle-1/R{i:02d}",
+            regional_group=group,
+            recorded={
+                "review_started": start,
+                "draft_report_sent": start + dt.timedelta(days=d),
+            },
+        )
+        for i, (d, group) in enumerate(zip(days, groups, strict=True))
+    )
+
+
+@when("the secretariat computes the performance of cycle 1")
+def computes_performance(mechanism: Mechanism, computed: Computed) -> None:
+    computed.figures = mechanism_performance(
+        computed.facts, mechanism.rulebook, as_of=LATER.date()
+    )
+
+
+@then(
+    parsers.parse(
+        "the median time from the start of a review to its draft report is "
+        "{days:d} days"
+    )
+)
+def median_to_draft(computed: Computed, days: int) -> None:
+    assert computed.figures is not None
+    (stage,) = [
+        s for s in computed.figures.whole_cycle.stages if s.provision == "GL-30"
+    ]
+    assert stage.median_days == days
+    assert stage.reviews == 6
+
+
+@then(
+    "the figures of the group with fewer than five reviews are withheld, and no State "
+    "is named"
+)
+def small_group_withheld(computed: Computed) -> None:
+    assert computed.figures is not None
+    by_group = {f.regional_group: f for f in computed.figures.regional_groups}
+    (small,) = [s for s in by_group["group-b"].stages if s.provision == "GL-30"]
+    assert small.suppressed
+    assert small.median_days is None
+    shown = repr(computed.figures)
+    assert not any(f.review in shown or "R0" in shown for f in computed.facts)
