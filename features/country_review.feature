@@ -105,6 +105,13 @@ Feature: Following a country review
       When the secretariat reads the timeline of Arcadia's review
       Then the desk review outcome submitted of Arcadia's review is due on 2027-04-15
 
+    @GL-21
+    Example: Supplementary information given before the desk review moves its due date
+      Given Borduria and Carpathia review Arcadia, drawn on 2027-01-04
+      And Arcadia submitted its checklist response on 2027-03-15, and more information on 2027-03-25
+      When the secretariat reads the timeline of Arcadia's review
+      Then the desk review outcome submitted of Arcadia's review is due on 2027-04-25
+
     @GL-23
     Example: The constructive dialogue should ideally close two months after it opens
       Given Borduria and Carpathia review Arcadia, drawn on 2027-01-04

@@ -235,7 +235,23 @@ def notified_with_start(
     record(mechanism, current, "secretariat", notice, "notified")
 
 
-@given(parsers.parse("{party:w} submitted its checklist response on {on}"))
+@given(
+    parsers.parse(
+        "{party:w} submitted its checklist response on {on}, and more information "
+        "on {later}"
+    )
+)
+def checklist_and_more(
+    mechanism: Mechanism, current: Review, party: str, on: str, later: str
+) -> None:
+    checklist_submitted(mechanism, current, party, on)
+    more = ev.SupplementaryInformationProvided(on=dt.date.fromisoformat(later))
+    record(mechanism, current, code_of(party), more)
+
+
+@given(
+    parsers.re(r"(?P<party>\w+) submitted its checklist response on (?P<on>[\d-]+)$")
+)
 def checklist_submitted(
     mechanism: Mechanism, current: Review, party: str, on: str
 ) -> None:

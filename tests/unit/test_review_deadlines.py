@@ -90,6 +90,7 @@ STARTS = {
     "reviewers_drawn": D(2027, 1, 15),
     "official_notification": D(2027, 1, 31),
     "checklist_response_submitted": D(2027, 3, 31),
+    "checklist_information_received": D(2027, 3, 31),
     "dialogue_opened": D(2027, 5, 31),
     "visit_ended": D(2027, 9, 20),
     "review_started": D(2027, 3, 31),
@@ -187,7 +188,10 @@ def test_a_recorded_step_is_met_or_met_late(
 
 def test_a_late_step_is_reported_and_the_timeline_goes_on() -> None:
     # GL-9: the timelines are indicative; a late checklist starts GL-15b and GL-21.
-    recorded = NOTIFIED | {"checklist_response_submitted": D(2027, 6, 30)}
+    recorded = NOTIFIED | {
+        "checklist_response_submitted": D(2027, 6, 30),
+        "checklist_information_received": D(2027, 6, 30),
+    }
     lines = _by_provision(timeline(RULEBOOK, recorded, as_of=D(2027, 7, 10)))
     assert lines["GL-15a"].status is DeadlineStatus.MET_LATE
     assert lines["GL-15a"].days_late == 91
