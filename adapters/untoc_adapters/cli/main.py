@@ -17,11 +17,13 @@ import typer
 from untoc_adapters.cli import (
     access,
     conference,
+    cycle,
     draw,
     experts,
     material,
     parties,
     provisions,
+    review,
 )
 from untoc_adapters.cli.common import (
     console,
@@ -47,6 +49,8 @@ app.add_typer(provisions.app, name="provisions")
 app.add_typer(draw.app, name="draw")
 app.add_typer(access.app, name="access")
 app.add_typer(material.app, name="material")
+app.add_typer(review.app, name="review")
+app.add_typer(cycle.app, name="cycle")
 
 
 def _show_version(value: bool) -> None:  # noqa: FBT001 - Typer passes the flag value
