@@ -486,7 +486,11 @@ def test_a_grant_round_trips_for_each_suite(suite: GrantSuite) -> None:
     assert grant.data_key_id == KEY_ID
     assert grant.suite == suite.value
     assert grant.kid == hashlib.sha256(public.raw).digest()[:16].hex()
-    sizes = {GrantSuite.X25519: 32 + 48, GrantSuite.MLKEM768_X25519: 1120 + 48}
+    sizes = {
+        GrantSuite.X25519: 32 + 48,
+        GrantSuite.MLKEM768_X25519: 1120 + 48,
+        GrantSuite.P256: 65 + 48,  # uncompressed ephemeral point, key and tag
+    }
     assert len(grant.enc) == sizes[suite]
     assert data_key not in grant.enc
     assert open_grant(grant, private) == data_key

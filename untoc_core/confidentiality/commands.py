@@ -112,8 +112,11 @@ class RegisterPrincipal:
     signing_key: bytes = b""
 
 
-ENCRYPTION_KEY_BYTES: Final = {"mlkem768-x25519": 1184 + 32, "x25519": 32}
-"""The HPKE suites a principal's key may use, and the size of its raw public key."""
+ENCRYPTION_KEY_BYTES: Final = {"mlkem768-x25519": 1184 + 32, "x25519": 32, "p256": 65}
+"""The HPKE suites a principal's key may use, and the size of its raw public key.
+
+A ``p256`` key (for a key held in an HSM) is the uncompressed SEC1 point.
+"""
 SIGNING_KEY_BYTES: Final = 32
 """The size of a raw Ed25519 public key."""
 

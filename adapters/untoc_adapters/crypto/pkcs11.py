@@ -27,8 +27,9 @@ nothing of the key (it is a hash of AES output under it).
 the storage the object used is up to the token.
 
 Sessions: one read/write session, logged in as the user with the PIN at
-construction, serves every operation under a lock; :meth:`Pkcs11Keys.close` logs
-out and closes it. The PIN is used for the login and not kept. PKCS#11 logs in per
+construction, serves every operation under a lock (:meth:`Pkcs11Keys.locked_session`
+lends it, under the lock, to other objects on the token); :meth:`Pkcs11Keys.close`
+logs out and closes it. The PIN is used for the login and not kept. PKCS#11 logs in per
 application, not per session, so use one ``Pkcs11Keys`` per token in a process:
 a second one opened while the first is logged in shares its login, and closing
 either logs both out.
@@ -41,7 +42,7 @@ import hashlib
 import os
 import re
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from types import TracebackType
 from typing import TYPE_CHECKING, Final, Self
 
@@ -194,6 +195,20 @@ class Pkcs11Keys:
     def token_label(self) -> str:
         """The label of the token holding the keys."""
         return self._token_label
+
+    @contextlib.contextmanager
+    def locked_session(self) -> Iterator[Session]:
+        """The service's logged-in session, held under its lock for the block.
+
+        For other untoc objects kept on the same token (a principal's key, see
+        :mod:`untoc_adapters.crypto.pkcs11_principal`), so that one process keeps
+        one login. Do not call the service's own methods inside the block.
+
+        Raises:
+            ConfigurationError: the service is closed.
+        """
+        with self._lock:
+            yield self._open_session_or_fail()
 
     def close(self) -> None:
         """Log out and close the session; later uses are refused. Idempotent."""
