@@ -290,3 +290,44 @@ def test_cycle_chart_writes_a_png_and_an_svg(world: tuple[Path, World]) -> None:
     assert ET.parse(svg).getroot().tag == "{http://www.w3.org/2000/svg}svg"  # noqa: S314 - our own file
     code, _, _ = untoc(data_dir, "cycle", "chart", "1", "--out-dir", str(folder / "x"))
     assert code == 2
+
+
+def test_review_record_records_a_step_as_the_participant_and_refuses_out_of_order(
+    world: tuple[Path, World], tmp_path: Path
+) -> None:
+    data_dir, w = world
+    party, reviewer = w.codes[0], w.codes[1]
+    code, out, err = untoc(
+        data_dir, "review", "record", w.first, "checklist-circulated",
+        "--on", "2026-01-20",
+    )  # fmt: skip
+    assert code == 0, err
+    assert "Recorded ChecklistResponseCirculated" in out
+    draft = tmp_path / "draft.txt"
+    draft.write_text("draft report", encoding="utf-8")
+    code, _, err = untoc(
+        data_dir, "review", "record", w.first, "agreed", "--on", "2026-01-25",
+        "--document", str(draft), "--as", party,
+    )  # fmt: skip
+    assert code == 1
+    assert err.startswith("error: [GL-30]")  # no draft has been sent yet
+    code, _, err = untoc(
+        data_dir, "review", "record", w.first, "desk-review", "--on", "2026-01-25",
+        "--as", reviewer,
+    )  # fmt: skip
+    assert code == 0, err
+    code, out, _ = untoc(data_dir, "review", "list", "--json")
+    assert json_list(out)[0]["step"] == "DeskReviewOutcomeSubmitted"
+    code, _, err = untoc(
+        data_dir, "review", "record", w.first, "visit", "--on", "2026-01-26",
+        "--as", party,
+    )  # fmt: skip
+    assert code == 1
+    assert err.startswith("error: [ToR-28]")
+
+
+def test_review_open_opens_a_review_drawn(world: tuple[Path, World]) -> None:
+    data_dir, w = world
+    code, _, err = untoc(data_dir, "review", "open", w.first)
+    assert code == 1
+    assert "already open" in err

@@ -16,6 +16,7 @@ import typer
 from icalendar import Calendar, Event
 from rich.table import Table
 
+from untoc_adapters.cli import review_steps
 from untoc_adapters.cli.common import (
     JsonOption,
     OutOption,
@@ -33,6 +34,8 @@ app = typer.Typer(
     help="Country reviews: their steps, indicative deadlines and calendars.",
     no_args_is_help=True,
 )
+app.command("open")(review_steps.open_review)
+app.command("record")(review_steps.record)
 
 DEFAULT_WITHIN = 30
 """Days ahead that ``review due`` looks by default."""
