@@ -56,10 +56,21 @@ def read_rows(
             stream=str(n.originator_id),
             version=n.originator_version,
             topic=n.topic,
-            state=bytes(n.state),
+            state=_as_bytes(n.state),
         )
         for n in notifications
     ]
+
+
+def _as_bytes(state: object) -> bytes:
+    """The stored bytes; a value someone wrote as text is taken as its UTF-8 form.
+
+    A row rewritten in the database with a text value is still audited (and found
+    altered) rather than stopping the audit.
+    """
+    if isinstance(state, bytes | bytearray | memoryview):
+        return bytes(state)
+    return str(state).encode("utf-8", "surrogateescape")
 
 
 def iter_rows(

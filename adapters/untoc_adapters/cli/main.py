@@ -16,6 +16,7 @@ import typer
 
 from untoc_adapters.cli import (
     access,
+    audit,
     conference,
     cycle,
     draw,
@@ -47,6 +48,7 @@ app.add_typer(experts.app, name="experts")
 app.add_typer(conference.app, name="conference")
 app.add_typer(provisions.app, name="provisions")
 app.add_typer(draw.app, name="draw")
+app.add_typer(audit.app, name="audit")
 app.add_typer(access.app, name="access")
 app.add_typer(material.app, name="material")
 app.add_typer(review.app, name="review")

@@ -1,0 +1,280 @@
+"""``untoc audit``: the tamper-evident history and the auditor's checks.
+
+``log`` follows the store into the transparency log and signs a checkpoint;
+``key`` prints the key auditors and witnesses trust; ``verify`` recomputes the log
+from the stored rows and checks it against the latest signed checkpoint and,
+optionally, against a checkpoint the auditor kept; ``report`` runs the control
+tests over a period. None of them needs a decryption key: the log hashes the
+stored bytes, ciphertext included, and the access streams are stored in clear.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import json
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from untoc_adapters.audit.ed25519 import Ed25519SignatureVerifier
+from untoc_adapters.audit.logkey import ORIGIN, log_signer
+from untoc_adapters.audit.rows import iter_rows
+from untoc_adapters.audit.tlog import follow, open_log_store
+from untoc_adapters.bootstrap import LazyKeyService
+from untoc_adapters.cli.common import (
+    JsonOption,
+    OutOption,
+    console,
+    fail,
+    mechanism,
+    parse_date,
+    print_json,
+    read_text_file,
+    refusals,
+    safe,
+    settings_of,
+)
+from untoc_adapters.storage.base import RecorderEventStore
+from untoc_core.audit.controls import ControlResult, denied_by_reason, run_controls
+from untoc_core.audit.verify import AuditResult, verify_rows
+from untoc_core.ports import Recorded
+
+app = typer.Typer(
+    help="The tamper-evident history and the auditor's checks (no decryption key).",
+    no_args_is_help=True,
+)
+
+
+def _recorder_store(store: object) -> RecorderEventStore:
+    if not isinstance(store, RecorderEventStore):  # pragma: no cover - all are
+        fail("this event store cannot be audited: it has no stored rows")
+    return store
+
+
+@app.command("log")
+def log(ctx: typer.Context) -> None:
+    """Add the rows recorded since last time to the log, and sign a checkpoint."""
+    settings = settings_of(ctx)
+    with mechanism(ctx) as mech, refusals():
+        store = _recorder_store(mech.store)
+        signer = log_signer(settings.data_dir, LazyKeyService(settings))
+        with open_log_store(settings) as log_store:
+            added = follow(store, log_store, ORIGIN)
+            transparency = log_store.load(ORIGIN)
+            stored = {c.size for c in log_store.checkpoints()}
+            if transparency.size and transparency.size not in stored:
+                note = transparency.sign(signer)
+                log_store.save_checkpoint(transparency.size, transparency.root(), note)
+    console.print(
+        f"{added} row(s) added; the log holds {transparency.size}, root "
+        f"{transparency.root().hex()}."
+    )
+
+
+@app.command("key")
+def key(ctx: typer.Context) -> None:
+    """Print the log's verifier key, for auditors and witnesses to trust."""
+    settings = settings_of(ctx)
+    with refusals():
+        signer = log_signer(settings.data_dir, LazyKeyService(settings))
+    typer.echo(signer.verifier().vkey)
+
+
+def _verify(
+    ctx: typer.Context, kept: Path | None, trusted: str | None
+) -> tuple[AuditResult, str | None]:
+    settings = settings_of(ctx)
+    with mechanism(ctx) as mech, refusals():
+        store = _recorder_store(mech.store)
+        if trusted:
+            verifier = Ed25519SignatureVerifier.from_vkey(trusted)
+        else:
+            signer = log_signer(settings.data_dir, LazyKeyService(settings))
+            verifier = signer.verifier()
+        rows = list(iter_rows(store))
+        with open_log_store(settings) as log_store:
+            transparency = log_store.load(ORIGIN)
+            checkpoints = log_store.checkpoints()
+        latest = checkpoints[-1].note if checkpoints else None
+        previous = read_text_file(kept) if kept is not None else None
+        result = verify_rows(
+            rows,
+            latest if latest is not None else transparency.checkpoint(),
+            verifiers=[verifier],
+            origin=ORIGIN,
+            log=transparency.snapshot(),
+            previous=previous,
+        )
+    return result, latest
+
+
+def _fault_json(result: AuditResult) -> list[dict[str, Any]]:
+    return [
+        {
+            "kind": str(f.kind),
+            "position": f.position,
+            "index": f.index,
+            "detail": f.detail,
+        }
+        for f in result.faults
+    ]
+
+
+@app.command("verify")
+def verify(
+    ctx: typer.Context,
+    checkpoint: Annotated[
+        Path | None,
+        typer.Option(
+            "--checkpoint",
+            exists=True,
+            dir_okay=False,
+            help="A signed checkpoint you kept: the history must extend it.",
+        ),
+    ] = None,
+    trust: Annotated[
+        str | None,
+        typer.Option(
+            "--trust",
+            metavar="VKEY",
+            help="The log's verifier key you trust (default: this installation's).",
+        ),
+    ] = None,
+    as_json: JsonOption = False,
+    out: OutOption = None,
+) -> None:
+    """Recompute the log from the stored rows; name the first bad position.
+
+    Exits 1 when anything is altered, missing, reordered, truncated, replayed or
+    badly signed.
+    """
+    result, latest = _verify(ctx, checkpoint, trust)
+    document = {
+        "ok": result.ok,
+        "rows": result.rows,
+        "root": result.root.hex(),
+        "checkpoint_size": result.checkpoint.size if result.checkpoint else None,
+        "unlogged": result.unlogged,
+        "first_bad_position": result.first_bad_position,
+        "faults": _fault_json(result),
+        "signed": latest is not None,
+    }
+    if as_json or out is not None:
+        print_json(document, out)
+    else:
+        for fault in result.faults:
+            where = "" if fault.position is None else f" at position {fault.position}"
+            console.print(f"{fault.kind}{where}: {safe(fault.detail)}")
+        if result.ok:
+            console.print(
+                f"The history verifies: {result.rows} rows, root {result.root.hex()}"
+                + (f", {result.unlogged} not yet logged" if result.unlogged else "")
+                + ("." if latest else " (no signed checkpoint yet: run audit log).")
+            )
+    if not result.ok:
+        raise typer.Exit(1)
+
+
+def _control_json(control: ControlResult) -> dict[str, Any]:
+    return {
+        "name": control.name,
+        "description": control.description,
+        "provision": control.provision,
+        "population": control.population,
+        "passed": control.passed,
+        "exceptions": [
+            {"position": e.position, "stream": e.stream, "detail": e.detail}
+            for e in control.exceptions
+        ],
+    }
+
+
+@app.command("report")
+def report(
+    ctx: typer.Context,
+    from_: Annotated[str, typer.Option("--from", metavar="DATE", help="First day.")],
+    to: Annotated[str, typer.Option("--to", metavar="DATE", help="Last day.")],
+    out_dir: Annotated[
+        Path,
+        typer.Option(
+            "--out", file_okay=False, help="The folder to write report.json/.html in."
+        ),
+    ],
+) -> None:
+    """Write the auditor's report for a period: integrity and control tests."""
+    start, end = parse_date(from_, "--from"), parse_date(to, "--to")
+    result, latest = _verify(ctx, None, None)
+    with mechanism(ctx) as mech, refusals():
+        records: list[Recorded] = []
+        after = 0
+        while batch := mech.store.read_all(after_position=after, limit=1000):
+            records.extend(r for r in batch if not r.stream.startswith("material/"))
+            after = batch[-1].position
+        controls = run_controls(records, period=(start, end))
+        denied = denied_by_reason(records, period=(start, end))
+    document = {
+        "scope": "confidentiality of review information (ToR 3(g), 30; GL 5)",
+        "period": {"from": start.isoformat(), "to": end.isoformat()},
+        "produced_at": dt.datetime.now(dt.UTC).isoformat(),
+        "checkpoint": latest,
+        "integrity": {
+            "ok": result.ok,
+            "rows": result.rows,
+            "root": result.root.hex(),
+            "faults": _fault_json(result),
+        },
+        "controls": [_control_json(c) for c in controls],
+        "denied_by_reason": dict(denied),
+    }
+    with refusals():
+        out_dir.mkdir(parents=True, exist_ok=True)
+        (out_dir / "report.json").write_text(
+            json.dumps(document, indent=2, ensure_ascii=False) + "\n",
+            encoding="utf-8",
+        )
+        (out_dir / "report.html").write_text(_html(document), encoding="utf-8")
+    failed = [c.name for c in controls if not c.passed]
+    console.print(
+        f"Report written to {safe(str(out_dir))}: integrity "
+        f"{'holds' if result.ok else 'FAILS'}, "
+        f"{len(controls) - len(failed)}/{len(controls)} controls pass."
+    )
+    if failed or not result.ok:
+        raise typer.Exit(1)
+
+
+def _html(document: dict[str, Any]) -> str:
+    esc = html.escape
+    rows = "".join(
+        f"<tr><td>{esc(c['name'])}</td><td>{esc(c['provision'])}</td>"
+        f"<td>{c['population']}</td><td>{'pass' if c['passed'] else 'FAIL'}</td>"
+        f"<td>{'<br>'.join(esc(str(e['position']) + ' ' + e['detail']) for e in c['exceptions'])}</td></tr>"  # noqa: E501
+        for c in document["controls"]
+    )
+    denied = "".join(
+        f"<tr><td>{esc(reason)}</td><td>{count}</td></tr>"
+        for reason, count in document["denied_by_reason"].items()
+    )
+    integrity = document["integrity"]
+    faults = "".join(
+        f"<li>{esc(f['kind'])} at {f['position']}: {esc(f['detail'])}</li>"
+        for f in integrity["faults"]
+    )
+    period = document["period"]
+    return (
+        "<!doctype html><html lang='en'><meta charset='utf-8'>"
+        "<title>Audit of confidentiality</title>"
+        f"<h1>Audit of confidentiality, {esc(period['from'])} to "
+        f"{esc(period['to'])}</h1>"
+        f"<p>Scope: {esc(document['scope'])}.</p>"
+        f"<h2>Integrity</h2><p>{'Holds' if integrity['ok'] else 'Fails'}: "
+        f"{integrity['rows']} rows, root <code>{esc(integrity['root'])}</code>.</p>"
+        f"<ul>{faults}</ul>"
+        f"<h2>Checkpoint used</h2><pre>{esc(document['checkpoint'] or 'none')}</pre>"
+        "<h2>Control tests</h2><table><tr><th>Control</th><th>Provision</th>"
+        f"<th>Population</th><th>Result</th><th>Exceptions</th></tr>{rows}</table>"
+        "<h2>Denied accesses by reason</h2><table><tr><th>Reason</th>"
+        f"<th>Count</th></tr>{denied}</table></html>\n"
+    )
