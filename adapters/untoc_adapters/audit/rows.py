@@ -15,6 +15,7 @@ from eventsourcing.persistence import PersistenceError
 from untoc_adapters.storage.base import RecorderEventStore
 from untoc_core.audit.leaves import StoredRow
 from untoc_core.errors import InvalidInput, StoreError
+from untoc_core.ports import Recorded
 
 DEFAULT_LIMIT = 1000
 """Rows per read when no limit is given."""
@@ -93,3 +94,45 @@ def iter_rows(
         if len(rows) < batch:
             return
         last = rows[-1].position
+
+
+def read_plain_records(
+    store: RecorderEventStore,
+    *,
+    skip: tuple[str, ...] = ("material/",),
+    unreadable: list[int] | None = None,
+) -> list[Recorded]:
+    """Every recorded event but those of sealed streams, decoded with no key.
+
+    The auditor's control tests read the access, draw and registry streams, which
+    are stored in clear; the rows of ``skip`` streams (review material, sealed
+    whole) are left undecoded, so no key service is ever asked. A row that cannot
+    be decoded (altered in the database) is left out and its position added to
+    ``unreadable``; the integrity check names it.
+
+    Args:
+        store: The store.
+        skip: Stream prefixes whose rows are not decoded.
+        unreadable: Receives the positions of rows that could not be decoded.
+    """
+    records: list[Recorded] = []
+    last = 0
+    while True:
+        try:
+            notifications = store.recorder.select_notifications(
+                start=last, limit=1000, inclusive_of_start=False
+            )
+        except PersistenceError as exc:
+            msg = f"the event store failed: {exc}"
+            raise StoreError(msg) from exc
+        if not notifications:
+            return records
+        for n in notifications:
+            if str(n.originator_id).startswith(skip):
+                continue
+            try:
+                records.append(store.mapper.to_recorded(n, n.id))
+            except StoreError:
+                if unreadable is not None:
+                    unreadable.append(n.id)
+        last = notifications[-1].id

@@ -20,7 +20,7 @@ import typer
 
 from untoc_adapters.audit.ed25519 import Ed25519SignatureVerifier
 from untoc_adapters.audit.logkey import ORIGIN, log_signer
-from untoc_adapters.audit.rows import iter_rows
+from untoc_adapters.audit.rows import iter_rows, read_plain_records
 from untoc_adapters.audit.tlog import follow, open_log_store
 from untoc_adapters.bootstrap import LazyKeyService
 from untoc_adapters.cli.common import (
@@ -39,7 +39,6 @@ from untoc_adapters.cli.common import (
 from untoc_adapters.storage.base import RecorderEventStore
 from untoc_core.audit.controls import ControlResult, denied_by_reason, run_controls
 from untoc_core.audit.verify import AuditResult, verify_rows
-from untoc_core.ports import Recorded
 
 app = typer.Typer(
     help="The tamper-evident history and the auditor's checks (no decryption key).",
@@ -207,11 +206,7 @@ def report(
     start, end = parse_date(from_, "--from"), parse_date(to, "--to")
     result, latest = _verify(ctx, None, None)
     with mechanism(ctx) as mech, refusals():
-        records: list[Recorded] = []
-        after = 0
-        while batch := mech.store.read_all(after_position=after, limit=1000):
-            records.extend(r for r in batch if not r.stream.startswith("material/"))
-            after = batch[-1].position
+        records = read_plain_records(_recorder_store(mech.store))
         controls = run_controls(records, period=(start, end))
         denied = denied_by_reason(records, period=(start, end))
     document = {
