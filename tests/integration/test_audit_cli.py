@@ -1,115 +1,220 @@
-"""``untoc audit`` on a SQLite data dir: the log, its checkpoints, tampering, report.
+"""``untoc audit`` on SQLite and PostgreSQL: the log, checkpoints, tampering, report.
 
-The auditor needs no decryption key: each check reads only stored bytes and the
-plain access streams.
+Each tamper test changes the stored rows with SQL after ``audit log``, as someone
+with write access to the database would, and checks that ``audit verify`` fails
+and names the position. The auditor needs no decryption key.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import shutil
-import sqlite3
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+import attrs
 import pytest
 
 from tests.cli_run import run_cli
+from untoc_adapters.bootstrap import open_vault
 from untoc_adapters.cli.main import app
+from untoc_adapters.settings import Settings
+from untoc_core.confidentiality import PrincipalKind, Scope
+
+PG_URL = os.environ.get(
+    "UNTOC_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/test"
+)
 
 
-def untoc(data_dir: Path, *args: str) -> tuple[int, str, str]:
-    return run_cli(app, data_dir, *args)
+@attrs.define
+class Backend:
+    """A data dir on one backend, and raw SQL on its events table."""
+
+    data_dir: Path
+    execute: Callable[[str, tuple[object, ...]], list[tuple[Any, ...]]]
+    table: str
+    position: str
+
+    def untoc(self, *args: str) -> tuple[int, str, str]:
+        return run_cli(app, self.data_dir, *args)
 
 
 @pytest.fixture(scope="module")
-def logged_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A data dir with the shipped registry, logged and checkpointed once."""
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A SQLite data dir with the shipped registry, logged and checkpointed once."""
     data_dir = tmp_path_factory.mktemp("audit") / "data"
     for args in (("init",), ("audit", "log")):
-        code, _, err = untoc(data_dir, *args)
+        code, _, err = run_cli(app, data_dir, *args)
         assert code == 0, err
     return data_dir
 
 
-@pytest.fixture
-def data_dir(logged_template: Path, tmp_path: Path) -> Path:
-    copy = tmp_path / "data"
-    shutil.copytree(logged_template, copy)
-    return copy
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def backend(
+    request: pytest.FixtureRequest,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> Iterator[Backend]:
+    if request.param == "sqlite":
+        import sqlite3  # noqa: PLC0415 - only for this variant
+
+        data_dir = tmp_path / "data"
+        shutil.copytree(request.getfixturevalue("sqlite_template"), data_dir)
+
+        def sqlite_execute(
+            statement: str, params: tuple[object, ...]
+        ) -> list[tuple[Any, ...]]:
+            with sqlite3.connect(data_dir / "events.sqlite3") as db:
+                return list(db.execute(statement, params).fetchall())
+
+        yield Backend(data_dir, sqlite_execute, "stored_events", "rowid")
+        return
+    import psycopg  # noqa: PLC0415 - only for this variant
+
+    schema = request.getfixturevalue("pg_schema")
+    monkeypatch.setenv("UNTOC_STORE", "postgres")
+    monkeypatch.setenv("UNTOC_STORE_URL", f"{PG_URL}?schema={schema}")
+    data_dir = tmp_path / "data"
+    for args in (("init",), ("audit", "log")):
+        code, _, err = run_cli(app, data_dir, *args)
+        assert code == 0, err
+
+    def pg_execute(statement: str, params: tuple[object, ...]) -> list[tuple[Any, ...]]:
+        with psycopg.connect(PG_URL, autocommit=True) as conn:
+            cursor = conn.execute(statement.replace("?", "%s"), params)
+            return list(cursor.fetchall()) if cursor.description else []
+
+    yield Backend(data_dir, pg_execute, f'"{schema}".untoc_events', "notification_id")
 
 
-def verify(data_dir: Path, *extra: str) -> tuple[int, dict[str, Any]]:
-    code, out, err = untoc(data_dir, "audit", "verify", "--json", *extra)
+def verify(backend: Backend, *extra: str) -> tuple[int, dict[str, Any]]:
+    code, out, err = backend.untoc("audit", "verify", "--json", *extra)
     assert out, err
     document = json.loads(out)
     assert isinstance(document, dict)
     return code, document
 
 
-def sql(data_dir: Path, statement: str, *params: object) -> None:
-    with sqlite3.connect(data_dir / "events.sqlite3") as db:
-        db.execute(statement, params)
+def state_of(backend: Backend, position: int) -> bytes:
+    ((state,),) = backend.execute(
+        f"SELECT state FROM {backend.table} WHERE {backend.position} = ?",  # noqa: S608
+        (position,),
+    )
+    return bytes(state)
+
+
+def set_state(backend: Backend, position: int, state: bytes) -> None:
+    backend.execute(
+        f"UPDATE {backend.table} SET state = ? WHERE {backend.position} = ?",  # noqa: S608
+        (state, position),
+    )
 
 
 def test_an_untouched_history_verifies_against_its_signed_checkpoint(
-    data_dir: Path,
+    backend: Backend,
 ) -> None:
-    code, document = verify(data_dir)
+    code, document = verify(backend)
     assert code == 0
     assert document["ok"] is True
     assert document["signed"] is True
     assert document["rows"] == document["checkpoint_size"] > 1000
 
 
-def test_a_changed_byte_is_named_at_its_position(data_dir: Path) -> None:
-    sql(
-        data_dir,
-        "UPDATE stored_events SET state = CAST(state AS BLOB) || x'20' WHERE rowid = 7",
-    )
-    code, document = verify(data_dir)
+def test_a_changed_byte_is_named_at_its_position(backend: Backend) -> None:
+    state = state_of(backend, 7)
+    set_state(backend, 7, state[:-1] + bytes([state[-1] ^ 1]))
+    code, document = verify(backend)
     assert code == 1
     assert document["first_bad_position"] == 7
     assert document["faults"][0]["kind"] == "altered"
 
 
-def test_a_row_rewritten_as_text_is_named_not_a_crash(data_dir: Path) -> None:
-    sql(data_dir, "UPDATE stored_events SET state = 'nothing here' WHERE rowid = 9")
-    code, document = verify(data_dir)
-    assert code == 1
-    assert document["first_bad_position"] == 9
-
-
-def test_a_deleted_row_is_named(data_dir: Path) -> None:
-    sql(data_dir, "DELETE FROM stored_events WHERE rowid = 11")
-    code, document = verify(data_dir)
+def test_a_deleted_row_is_named(backend: Backend) -> None:
+    backend.execute(
+        f"DELETE FROM {backend.table} WHERE {backend.position} = ?",  # noqa: S608
+        (11,),
+    )
+    code, document = verify(backend)
     assert code == 1
     assert document["first_bad_position"] == 11
-    assert document["faults"][0]["kind"] in {"missing", "altered"}
 
 
-def test_a_truncated_and_rewritten_history_fails_against_a_kept_checkpoint(
-    data_dir: Path, tmp_path: Path
+def test_two_swapped_rows_are_named(backend: Backend) -> None:
+    first, second = state_of(backend, 20), state_of(backend, 21)
+    set_state(backend, 20, second)
+    set_state(backend, 21, first)
+    code, document = verify(backend)
+    assert code == 1
+    assert document["first_bad_position"] == 20
+
+
+def test_a_truncated_and_re_appended_history_fails_against_a_kept_checkpoint(
+    backend: Backend, tmp_path: Path
 ) -> None:
-    with sqlite3.connect(data_dir / "tlog.sqlite3") as db:
-        (note,) = db.execute(
-            "SELECT note FROM untoc_tlog_checkpoints ORDER BY size DESC LIMIT 1"
-        ).fetchone()
+    code, out, err = backend.untoc("audit", "verify", "--json")
+    assert code == 0, err
+    kept_size = json.loads(out)["checkpoint_size"]
+    note = _latest_note(backend)
     kept = tmp_path / "kept.note"
     kept.write_text(note, encoding="utf-8")
-    sql(data_dir, "DELETE FROM stored_events WHERE rowid > 1000")
-    code, document = verify(data_dir, "--checkpoint", str(kept))
+    backend.execute(
+        f"DELETE FROM {backend.table} WHERE {backend.position} > ?",  # noqa: S608
+        (kept_size - 50,),
+    )
+    code, _, err = backend.untoc(
+        "conference", "adopt-default", "--decision", "resolution 5/5",
+        "--adopted-on", "2010-10-22", "--starts-on", "2027-01-01",
+    )  # fmt: skip
+    assert code == 0, err  # new rows recorded after the truncation
+    code, document = verify(backend, "--checkpoint", str(kept))
     assert code == 1
     assert document["faults"]
+    assert document["first_bad_position"] == kept_size - 49
+
+
+def _latest_note(backend: Backend) -> str:
+    if backend.position == "rowid":
+        import sqlite3  # noqa: PLC0415 - the SQLite log beside the store
+
+        with sqlite3.connect(backend.data_dir / "tlog.sqlite3") as db:
+            (note,) = db.execute(
+                "SELECT note FROM untoc_tlog_checkpoints ORDER BY size DESC LIMIT 1"
+            ).fetchone()
+        return str(note)
+    schema = backend.table.split(".")[0]
+    ((note,),) = backend.execute(
+        f"SELECT note FROM {schema}.untoc_tlog_checkpoints "  # noqa: S608
+        "ORDER BY size DESC LIMIT 1",
+        (),
+    )
+    return str(note)
+
+
+def test_a_row_rewritten_as_text_is_named_not_a_crash(
+    sqlite_template: Path, tmp_path: Path
+) -> None:
+    import sqlite3  # noqa: PLC0415
+
+    data_dir = tmp_path / "data"
+    shutil.copytree(sqlite_template, data_dir)
+    with sqlite3.connect(data_dir / "events.sqlite3") as db:
+        db.execute("UPDATE stored_events SET state = 'nothing here' WHERE rowid = 9")
+    code, out, _ = run_cli(app, data_dir, "audit", "verify", "--json")
+    assert code == 1
+    assert json.loads(out)["first_bad_position"] == 9
 
 
 def test_the_report_holds_integrity_and_every_control(
-    data_dir: Path, tmp_path: Path
+    sqlite_template: Path, tmp_path: Path
 ) -> None:
+    data_dir = tmp_path / "data"
+    shutil.copytree(sqlite_template, data_dir)
     out = tmp_path / "report"
-    code, text, err = untoc(
-        data_dir, "audit", "report", "--from", "2000-01-01", "--to", "2100-01-01",
-        "--out", str(out),
+    code, text, err = run_cli(
+        app, data_dir, "audit", "report", "--from", "2000-01-01", "--to",
+        "2100-01-01", "--out", str(out),
     )  # fmt: skip
     assert code == 0, err
     assert "5/5 controls pass" in text
@@ -124,10 +229,40 @@ def test_the_report_holds_integrity_and_every_control(
     )
 
 
-def test_the_verifier_key_is_printed_for_auditors(data_dir: Path) -> None:
-    code, out, err = untoc(data_dir, "audit", "key")
+def test_the_verifier_key_is_printed_for_auditors(
+    sqlite_template: Path, tmp_path: Path
+) -> None:
+    data_dir = tmp_path / "data"
+    shutil.copytree(sqlite_template, data_dir)
+    code, out, err = run_cli(app, data_dir, "audit", "key")
     assert code == 0, err
     assert out.startswith("untoc.review-mechanism/log+")
-    code, document = verify(data_dir, "--trust", out.strip())
+    code, text, _ = run_cli(
+        app, data_dir, "audit", "verify", "--json", "--trust", out.strip()
+    )
     assert code == 0
+    assert json.loads(text)["ok"] is True
+
+
+def test_the_history_still_verifies_after_crypto_shredding(
+    sqlite_template: Path, tmp_path: Path
+) -> None:
+    data_dir = tmp_path / "data"
+    shutil.copytree(sqlite_template, data_dir)
+    vault = open_vault(Settings(data_dir=data_dir))
+    try:
+        for code in ("ARG", "BRA", "CHL"):
+            vault.register(code, PrincipalKind.STATE_FOCAL_POINT, code)
+        vault.register("secretariat", PrincipalKind.SECRETARIAT)
+        vault.mechanism.open_scope("cycle-1/ARG", Scope.DOSSIER, ["BRA", "CHL"])
+        vault.file("BRA", "cycle-1/ARG", Scope.DOSSIER, "desk-review", b"findings")
+    finally:
+        vault.mechanism.store.close()
+    for args in (("audit", "log"), ("access", "shred", "cycle-1/ARG", "--yes")):
+        code, _, err = run_cli(app, data_dir, *args)
+        assert code == 0, err
+    code, out, err = run_cli(app, data_dir, "audit", "verify", "--json")
+    assert code == 0, err
+    document = json.loads(out)
     assert document["ok"] is True
+    assert document["unlogged"] == 1  # the shredding, recorded after the last log
