@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from pathlib import Path
 from typing import Any
 
@@ -87,6 +88,12 @@ def test_a_cycle_is_drawn_redrawn_deferred_shown_and_checked(  # noqa: PLR0915 -
     assert event["type"] == "draw.ReviewersDrawn"
     assert event["stream"] == "draw/cycle-1"
     assert len(event["event"]["picks"]) == 2 * len(year_1)
+    # Lots drawn are a milestone: the log holds a signed checkpoint covering them.
+    code, out, err = untoc(data_dir, "audit", "verify", "--json")
+    assert code == 0, err
+    logged = json.loads(out)
+    assert logged["signed"] is True
+    assert logged["unlogged"] == 0
 
     state = year_1[0]
     for _ in range(2):

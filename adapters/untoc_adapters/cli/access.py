@@ -18,6 +18,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
+from untoc_adapters.audit.milestones import checkpoint
 from untoc_adapters.cli.common import (
     AsOption,
     JsonOption,
@@ -27,6 +28,7 @@ from untoc_adapters.cli.common import (
     print_json,
     refusals,
     safe,
+    settings_of,
     vault,
 )
 from untoc_adapters.crypto.grants import DEFAULT_SUITE, GrantSuite
@@ -432,6 +434,7 @@ def publish(
     principal = acting(ctx, as_)
     with vault(ctx) as opened:
         print_recorded(opened.publish(principal, review, sections))
+        checkpoint(settings_of(ctx), opened.mechanism.store)  # a milestone
 
 
 @app.command("breach")

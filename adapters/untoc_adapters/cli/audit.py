@@ -20,8 +20,9 @@ import typer
 
 from untoc_adapters.audit.ed25519 import Ed25519SignatureVerifier
 from untoc_adapters.audit.logkey import ORIGIN, log_signer
+from untoc_adapters.audit.milestones import checkpoint
 from untoc_adapters.audit.rows import iter_rows, read_plain_records
-from untoc_adapters.audit.tlog import follow, open_log_store
+from untoc_adapters.audit.tlog import open_log_store
 from untoc_adapters.bootstrap import LazyKeyService
 from untoc_adapters.cli.common import (
     JsonOption,
@@ -57,19 +58,12 @@ def log(ctx: typer.Context) -> None:
     """Add the rows recorded since last time to the log, and sign a checkpoint."""
     settings = settings_of(ctx)
     with mechanism(ctx) as mech, refusals():
-        store = _recorder_store(mech.store)
-        signer = log_signer(settings.data_dir, LazyKeyService(settings))
-        with open_log_store(settings) as log_store:
-            added = follow(store, log_store, ORIGIN)
-            transparency = log_store.load(ORIGIN)
-            stored = {c.size for c in log_store.checkpoints()}
-            if transparency.size and transparency.size not in stored:
-                note = transparency.sign(signer)
-                log_store.save_checkpoint(transparency.size, transparency.root(), note)
-    console.print(
-        f"{added} row(s) added; the log holds {transparency.size}, root "
-        f"{transparency.root().hex()}."
-    )
+        done = checkpoint(settings, _recorder_store(mech.store))
+    if done is not None:
+        console.print(
+            f"{done.added} row(s) added; the log holds {done.size}, root {done.root}"
+            + ("; checkpoint signed." if done.signed else ".")
+        )
 
 
 @app.command("key")

@@ -13,6 +13,7 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
+from untoc_adapters.audit.milestones import checkpoint
 from untoc_adapters.cli.common import (
     JsonOption,
     OutOption,
@@ -22,6 +23,7 @@ from untoc_adapters.cli.common import (
     mechanism,
     print_json,
     safe,
+    settings_of,
 )
 from untoc_adapters.solvers import default_solver
 from untoc_core.drawing.commands import ExceptionalRedraw
@@ -319,6 +321,7 @@ def years(
         recorded = mech.draw_review_years(
             cycle, accept_stale_registry=accept_stale_registry, solver=default_solver()
         )
+        checkpoint(settings_of(ctx), mech.store)  # lots drawn: a milestone
         _done(mech, cycle, recorded, as_json=as_json, out=out)
 
 
@@ -339,6 +342,7 @@ def reviewers(
             accept_stale_registry=accept_stale_registry,
             solver=default_solver(),
         )
+        checkpoint(settings_of(ctx), mech.store)  # lots drawn: a milestone
         _done(mech, cycle, recorded, as_json=as_json, out=out)
 
 
@@ -381,6 +385,7 @@ def redraw(
         recorded = mech.redraw(
             cycle, year, state, authorisation, solver=default_solver()
         )
+        checkpoint(settings_of(ctx), mech.store)  # lots drawn: a milestone
         _done(mech, cycle, recorded, as_json=as_json, out=out)
 
 

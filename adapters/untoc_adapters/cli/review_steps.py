@@ -15,6 +15,7 @@ from typing import Annotated
 
 import typer
 
+from untoc_adapters.audit.milestones import checkpoint
 from untoc_adapters.cli.common import (
     AsOption,
     acting,
@@ -22,6 +23,7 @@ from untoc_adapters.cli.common import (
     mechanism,
     parse_date,
     safe,
+    settings_of,
 )
 from untoc_core.events import Event
 from untoc_core.reviews import events as ev
@@ -208,6 +210,8 @@ def record(
     with mechanism(ctx) as mech:
         mech.record_step(review, event, actor=actor)
         last = mech.country_review(review).last_step.removeprefix("review.")
+        if step in {Step.FINAL, Step.SUMMARY_AGREED}:
+            checkpoint(settings_of(ctx), mech.store)  # report agreed: a milestone
     console.print(
         f"Recorded {last} in {safe(review)} on {day.isoformat()}, as {actor}."
     )
