@@ -266,3 +266,63 @@ def test_the_history_still_verifies_after_crypto_shredding(
     document = json.loads(out)
     assert document["ok"] is True
     assert document["unlogged"] == 1  # the shredding, recorded after the last log
+
+
+ADOPT = (
+    "conference", "adopt-default", "--decision", "resolution 5/5",
+    "--adopted-on", "2010-10-22", "--starts-on", "2027-01-01",
+)  # fmt: skip
+
+
+def test_a_witness_cosigns_only_a_log_that_extends_what_it_cosigned(
+    sqlite_template: Path, tmp_path: Path
+) -> None:
+    honest, forked = tmp_path / "honest", tmp_path / "forked"
+    shutil.copytree(sqlite_template, honest)
+    shutil.copytree(sqlite_template, forked)  # the same log key, a second history
+    key_file = tmp_path / "witness.key"
+    code, vkey, err = run_cli(
+        app, honest, "audit", "witness-key", "--out", str(key_file)
+    )
+    assert code == 0, err
+    assert key_file.stat().st_mode & 0o077 == 0
+    first = tmp_path / "first.note"
+    code, _, err = run_cli(
+        app, honest, "audit", "cosign", "--witness-key", str(key_file),
+        "--out", str(first),
+    )  # fmt: skip
+    assert code == 0, err
+    # The honest log grows; the forked one records something else at the same size.
+    for data_dir, args in (
+        (honest, ADOPT),
+        (forked, (*ADOPT[:3], "another decision", *ADOPT[4:])),
+    ):
+        for each in (args, ("audit", "log")):
+            code, _, err = run_cli(app, data_dir, *each)
+            assert code == 0, err
+    second = tmp_path / "second.note"
+    code, _, err = run_cli(
+        app, honest, "audit", "cosign", "--witness-key", str(key_file),
+        "--previous", str(first), "--out", str(second),
+    )  # fmt: skip
+    assert code == 0, err
+    code, out, err = run_cli(
+        app, honest, "audit", "verify", "--json", "--checkpoint", str(second),
+        "--witness", vkey.strip(),
+    )  # fmt: skip
+    assert code == 0, err
+    assert json.loads(out)["missing_cosignatures"] == []
+    code, out, _ = run_cli(
+        app, honest, "audit", "verify", "--json", "--checkpoint", str(first),
+        "--witness", vkey.strip(), "--witness",
+        run_cli(app, honest, "audit", "witness-key", "--out",
+                str(tmp_path / "other.key"))[1].strip(),
+    )  # fmt: skip
+    assert code == 1
+    assert json.loads(out)["missing_cosignatures"] == ["untoc.witness"]
+    code, _, err = run_cli(
+        app, forked, "audit", "cosign", "--witness-key", str(key_file),
+        "--previous", str(second), "--out", str(tmp_path / "refused.note"),
+    )  # fmt: skip
+    assert code == 1
+    assert "refused to cosign" in err

@@ -374,9 +374,15 @@ def _commands_with(option: str) -> list[str]:
     return sorted(found)
 
 
-CONTENT_OUT = {"material read", "material published", "audit report"}
+CONTENT_OUT = {
+    "material read",
+    "material published",
+    "audit report",
+    "audit cosign",
+    "audit witness-key",
+}
 """Commands whose ``--out`` receives something else than a JSON document: the
-material read, or the folder of the auditor's report."""
+material read, the folder of the auditor's report, a cosigned note, a key file."""
 
 
 def test_every_command_with_json_also_writes_it_to_a_file_and_says_so() -> None:

@@ -10,15 +10,20 @@ stored bytes, ciphertext included, and the access streams are stored in clear.
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import html
 import json
+import os
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
-from untoc_adapters.audit.ed25519 import Ed25519SignatureVerifier
+from untoc_adapters.audit.ed25519 import (
+    Ed25519CheckpointSigner,
+    Ed25519SignatureVerifier,
+)
 from untoc_adapters.audit.logkey import ORIGIN, log_signer
 from untoc_adapters.audit.milestones import checkpoint
 from untoc_adapters.audit.rows import iter_rows, read_plain_records
@@ -37,9 +42,13 @@ from untoc_adapters.cli.common import (
     safe,
     settings_of,
 )
+from untoc_adapters.crypto.localkeys import _read_private, _write_new
 from untoc_adapters.storage.base import RecorderEventStore
+from untoc_core.audit.checkpoint import CheckpointRejected, open_checkpoint
 from untoc_core.audit.controls import ControlResult, denied_by_reason, run_controls
 from untoc_core.audit.verify import AuditResult, verify_rows
+from untoc_core.audit.witness import cosign
+from untoc_core.canonical import canonical_json
 
 app = typer.Typer(
     help="The tamper-evident history and the auditor's checks (no decryption key).",
@@ -135,14 +144,24 @@ def verify(
             help="The log's verifier key you trust (default: this installation's).",
         ),
     ] = None,
+    witness: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--witness",
+            metavar="VKEY",
+            help="A witness whose cosignature the kept --checkpoint must carry "
+            "(repeat for several).",
+        ),
+    ] = None,
     as_json: JsonOption = False,
     out: OutOption = None,
 ) -> None:
     """Recompute the log from the stored rows; name the first bad position.
 
     Exits 1 when anything is altered, missing, reordered, truncated, replayed or
-    badly signed.
+    badly signed, or when the kept checkpoint lacks a witness's cosignature.
     """
+    uncosigned = _missing_cosignatures(checkpoint, witness or [])
     result, latest = _verify(ctx, checkpoint, trust)
     document = {
         "ok": result.ok,
@@ -153,6 +172,7 @@ def verify(
         "first_bad_position": result.first_bad_position,
         "faults": _fault_json(result),
         "signed": latest is not None,
+        "missing_cosignatures": uncosigned,
     }
     if as_json or out is not None:
         print_json(document, out)
@@ -166,8 +186,29 @@ def verify(
                 + (f", {result.unlogged} not yet logged" if result.unlogged else "")
                 + ("." if latest else " (no signed checkpoint yet: run audit log).")
             )
-    if not result.ok:
+        for name in uncosigned:
+            console.print(f"the kept checkpoint is not cosigned by {safe(name)}")
+    if not result.ok or uncosigned:
         raise typer.Exit(1)
+
+
+def _missing_cosignatures(kept: Path | None, witnesses: list[str]) -> list[str]:
+    """The witnesses (by key name) whose cosignature the kept note lacks."""
+    if not witnesses:
+        return []
+    if kept is None:
+        msg = "--witness checks the cosignatures of a kept --checkpoint"
+        raise typer.BadParameter(msg, param_hint="--witness")
+    note = read_text_file(kept)
+    missing = []
+    with refusals():
+        for vkey in witnesses:
+            verifier = Ed25519SignatureVerifier.from_vkey(vkey)
+            try:
+                open_checkpoint(note, [verifier])
+            except CheckpointRejected:
+                missing.append(verifier.key_name)
+    return missing
 
 
 def _control_json(control: ControlResult) -> dict[str, Any]:
@@ -266,4 +307,105 @@ def _html(document: dict[str, Any]) -> str:
         f"<th>Population</th><th>Result</th><th>Exceptions</th></tr>{rows}</table>"
         "<h2>Denied accesses by reason</h2><table><tr><th>Reason</th>"
         f"<th>Count</th></tr>{denied}</table></html>\n"
+    )
+
+
+@app.command("witness-key")
+def witness_key(
+    out: Annotated[
+        Path,
+        typer.Option("--out", dir_okay=False, help="The new witness key file (0600)."),
+    ],
+    name: Annotated[
+        str, typer.Option("--name", help="The witness's key name in signed notes.")
+    ] = "untoc.witness",
+) -> None:
+    """Make a witness's Ed25519 key, for an independent party to cosign checkpoints."""
+    with refusals():
+        signer = Ed25519CheckpointSigner.generate(name)
+        document = {
+            "name": signer.key_name,
+            "private": base64.b64encode(signer.private_bytes()).decode("ascii"),
+        }
+        _write_new(out, canonical_json(document), os.urandom)
+    typer.echo(signer.verifier().vkey)
+
+
+def _witness(path: Path) -> Ed25519CheckpointSigner:
+    try:
+        document = json.loads(_read_private(path))
+        return Ed25519CheckpointSigner.from_private_bytes(
+            str(document["name"]), base64.b64decode(document["private"])
+        )
+    except (ValueError, KeyError, TypeError, OSError) as exc:
+        fail(f"{path} is not a witness key file: {exc}")
+
+
+@app.command("cosign")
+def cosign_checkpoint(
+    ctx: typer.Context,
+    witness_key_file: Annotated[
+        Path,
+        typer.Option(
+            "--witness-key", exists=True, dir_okay=False, help="The witness's key file."
+        ),
+    ],
+    out: Annotated[
+        Path, typer.Option("--out", dir_okay=False, help="Where to write the note.")
+    ],
+    previous: Annotated[
+        Path | None,
+        typer.Option(
+            "--previous",
+            exists=True,
+            dir_okay=False,
+            help="The last checkpoint this witness cosigned.",
+        ),
+    ] = None,
+    trust: Annotated[
+        str | None,
+        typer.Option(
+            "--trust",
+            metavar="VKEY",
+            help="The log's verifier key (default: this installation's).",
+        ),
+    ] = None,
+) -> None:
+    """Cosign the log's latest checkpoint as a witness, if it extends the previous.
+
+    Refused, with status 1, when the latest checkpoint does not extend the one
+    given with --previous (a truncated, rewritten or split log).
+    """
+    settings = settings_of(ctx)
+    witness = _witness(witness_key_file)
+    with refusals():
+        verifier = (
+            Ed25519SignatureVerifier.from_vkey(trust)
+            if trust
+            else log_signer(settings.data_dir, LazyKeyService(settings)).verifier()
+        )
+        with open_log_store(settings) as log_store:
+            snapshot = log_store.load(ORIGIN).snapshot()
+            checkpoints = log_store.checkpoints()
+        if not checkpoints:
+            fail("the log has no signed checkpoint yet: run untoc audit log")
+        note = checkpoints[-1].note
+        kept = read_text_file(previous) if previous is not None else None
+        proof: list[bytes] = []
+        if kept is not None:
+            old = open_checkpoint(kept, [verifier], origin=ORIGIN).checkpoint
+            if old.size <= snapshot.size:
+                proof = snapshot.consistency_proof(old.size, checkpoints[-1].size)
+        cosigned = cosign(
+            note,
+            previous=kept,
+            proof=proof,
+            log_keys=[verifier],
+            witness=witness,
+            origin=ORIGIN,
+        )
+        out.write_text(cosigned, encoding="utf-8")
+    console.print(
+        f"Checkpoint of size {checkpoints[-1].size} cosigned by "
+        f"{safe(witness.key_name)}, written to {safe(str(out))}."
     )
