@@ -326,3 +326,19 @@ def test_a_witness_cosigns_only_a_log_that_extends_what_it_cosigned(
     )  # fmt: skip
     assert code == 1
     assert "refused to cosign" in err
+
+
+def test_each_leaf_holds_the_time_it_was_logged(
+    sqlite_template: Path, tmp_path: Path
+) -> None:
+    import sqlite3  # noqa: PLC0415
+
+    data_dir = tmp_path / "data"
+    shutil.copytree(sqlite_template, data_dir)
+    with sqlite3.connect(data_dir / "tlog.sqlite3") as db:
+        (data,) = db.execute(
+            "SELECT data FROM untoc_tlog_leaves ORDER BY idx LIMIT 1"
+        ).fetchone()
+    leaf = json.loads(data)
+    assert set(leaf) == {"v", "pos", "nid", "id", "ver", "topic", "state_sha256", "at"}
+    assert leaf["at"].endswith("Z")

@@ -19,13 +19,13 @@ from typing import Any
 import attrs
 import pytest
 
+from untoc_adapters.audit import tlog
 from untoc_adapters.audit.ed25519 import Ed25519CheckpointSigner
 from untoc_adapters.audit.rows import iter_rows, read_rows
 from untoc_adapters.audit.tlog import (
     LogRefused,
     LogStore,
     SQLiteLogStore,
-    follow,
     open_log_store,
     sqlite_log_path,
 )
@@ -139,10 +139,21 @@ def backend(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Backend]
         resource.close()
 
 
+LOGGED_AT = dt.datetime(2026, 3, 2, 12, 0, tzinfo=dt.UTC)
+"""The time the tests' follower logs rows at, so logs can be compared."""
+
+
+def follow(
+    store: RecorderEventStore, log_store: LogStore, origin: str, *, batch: int = 1000
+) -> int:
+    """The tracking step, logging at a fixed time."""
+    return tlog.follow(store, log_store, origin, batch=batch, now=LOGGED_AT)
+
+
 def memory_log(store: RecorderEventStore) -> TransparencyLog:
     """The log built in memory from every row, to compare with."""
     log = TransparencyLog(ORIGIN)
-    log.append_rows(iter_rows(store))
+    log.append_rows(iter_rows(store), logged_at="2026-03-02T12:00:00Z")
     return log
 
 

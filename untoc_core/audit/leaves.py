@@ -6,16 +6,16 @@ decoding. A :class:`LeafData` is what the log commits to for that row; its
 canonical JSON is the Merkle leaf's data (research section 2.7)::
 
     {"v":1,"pos":INDEX,"nid":POSITION,"id":STREAM,"ver":VERSION,
-     "topic":TOPIC,"state_sha256":HEX}
+     "topic":TOPIC,"state_sha256":HEX,"at":TIME}
 
 ``pos`` is the log's own contiguous leaf index (0, 1, 2, ...), independent of the
 store's positions, which may have gaps; ``nid`` is the store position.
 
-The research's leaf also carries the time the event was recorded (``at``). It is
-left out here on purpose: the store keeps that time inside the row body, and a
-sealed body cannot be read without its key. ``state_sha256`` covers the whole
-stored body, time included, so the time is bound to the leaf all the same, and the
-auditor never needs to decode a row.
+The leaf also carries the time the row was logged (``at``, RFC 3339 UTC), when
+the log was given one: the time the tracking step took the row in. The time the
+event was recorded is kept inside the row body, which is sealed for review
+material; ``state_sha256`` covers the whole stored body, that time included, so it
+is bound to the leaf all the same, and the auditor never needs to decode a row.
 """
 
 from __future__ import annotations
@@ -71,14 +71,17 @@ class LeafData:
     version: int
     topic: str
     state_sha256: str
+    logged_at: str = ""
+    """When the row was logged, RFC 3339 UTC; empty when the log gave no time."""
 
     @classmethod
-    def from_row(cls, index: int, row: StoredRow) -> LeafData:
+    def from_row(cls, index: int, row: StoredRow, logged_at: str = "") -> LeafData:
         """The leaf data for ``row`` when it is leaf ``index`` of the log.
 
         Args:
             index: The leaf index the log gives the row.
             row: The stored row.
+            logged_at: When it is logged (RFC 3339 UTC), or empty.
 
         Returns:
             The leaf data, with the SHA-256 of the row's stored bytes.
@@ -96,6 +99,7 @@ class LeafData:
             version=row.version,
             topic=row.topic,
             state_sha256=hashlib.sha256(bytes(row.state)).hexdigest(),
+            logged_at=logged_at,
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -103,9 +107,9 @@ class LeafData:
 
         Returns:
             A dict with ``v``, ``pos``, ``nid``, ``id``, ``ver``, ``topic`` and
-            ``state_sha256``.
+            ``state_sha256``, and ``at`` when the leaf has a time.
         """
-        return {
+        document: dict[str, Any] = {
             "v": LEAF_FORMAT,
             "pos": self.index,
             "nid": self.position,
@@ -114,6 +118,9 @@ class LeafData:
             "topic": self.topic,
             "state_sha256": self.state_sha256,
         }
+        if self.logged_at:
+            document["at"] = self.logged_at
+        return document
 
     @classmethod
     def from_dict(cls, value: dict[str, Any]) -> LeafData:
@@ -140,12 +147,13 @@ class LeafData:
                 version=value["ver"],
                 topic=value["topic"],
                 state_sha256=value["state_sha256"],
+                logged_at=value.get("at", ""),
             )
         except (KeyError, TypeError) as exc:
             msg = f"malformed leaf data: {exc!r}"
             raise InvalidInput(msg) from exc
         ints = (leaf.index, leaf.position, leaf.version)
-        strs = (leaf.stream, leaf.topic, leaf.state_sha256)
+        strs = (leaf.stream, leaf.topic, leaf.state_sha256, leaf.logged_at)
         if not all(type(v) is int for v in ints) or not all(
             isinstance(v, str) for v in strs
         ):

@@ -160,11 +160,15 @@ class TransparencyLog:
         """The store position of the last logged row, or 0."""
         return self._leaves[-1].position if self._leaves else 0
 
-    def append_rows(self, rows: Iterable[StoredRow]) -> list[LeafData]:
+    def append_rows(
+        self, rows: Iterable[StoredRow], *, logged_at: str = ""
+    ) -> list[LeafData]:
         """Log rows read from the store, in position order.
 
         Args:
             rows: New rows, each after the last logged position.
+            logged_at: The time they are logged (RFC 3339 UTC), kept in each leaf;
+                empty for none.
 
         Returns:
             The leaves added.
@@ -182,7 +186,7 @@ class TransparencyLog:
                     "the log takes each row once, in order"
                 )
                 raise InvalidInput(msg)
-            added.append(LeafData.from_row(self.size + len(added), row))
+            added.append(LeafData.from_row(self.size + len(added), row, logged_at))
             last = row.position
         self._leaves.extend(added)
         self._hashes.extend(leaf.leaf_hash() for leaf in added)
@@ -367,7 +371,11 @@ def verify_rows(  # noqa: PLR0913 - the auditor's inputs, all optional but the r
                 f"follows {before.position}"
             )
             raise InvalidInput(msg)
-    leaves = [LeafData.from_row(i, row) for i, row in enumerate(listed)]
+    times = [leaf.logged_at for leaf in log.leaves] if log is not None else []
+    leaves = [
+        LeafData.from_row(i, row, times[i] if i < len(times) else "")
+        for i, row in enumerate(listed)
+    ]
     hashes = [leaf.leaf_hash() for leaf in leaves]
     root = tree_root(hashes)
 

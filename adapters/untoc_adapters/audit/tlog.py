@@ -709,6 +709,7 @@ def follow(
     origin: str,
     *,
     batch: int = DEFAULT_LIMIT,
+    now: dt.datetime | None = None,
 ) -> int:
     """Log the store's rows that the stored log does not have yet.
 
@@ -722,6 +723,8 @@ def follow(
         log_store: The store of its transparency log.
         origin: The log's origin.
         batch: Rows per read from the event store.
+        now: The time recorded in each new leaf (UTC); the system clock's by
+            default.
 
     Returns:
         How many leaves were added.
@@ -732,6 +735,10 @@ def follow(
         StoreError: the event store or the log store failed.
     """
     log = log_store.load(origin)
-    added = log.append_rows(iter_rows(store, log.last_position, batch=batch))
+    when = (now or dt.datetime.now(dt.UTC)).astimezone(dt.UTC)
+    added = log.append_rows(
+        iter_rows(store, log.last_position, batch=batch),
+        logged_at=when.isoformat(timespec="seconds").replace("+00:00", "Z"),
+    )
     log_store.append(added)
     return len(added)
