@@ -342,3 +342,18 @@ def test_each_leaf_holds_the_time_it_was_logged(
     leaf = json.loads(data)
     assert set(leaf) == {"v", "pos", "nid", "id", "ver", "topic", "state_sha256", "at"}
     assert leaf["at"].endswith("Z")
+
+
+def test_verify_opens_no_key_service(
+    sqlite_template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The auditor holds no key: with no usable key service, verify still runs."""
+    data_dir = tmp_path / "data"
+    shutil.copytree(sqlite_template, data_dir)
+    monkeypatch.setenv("UNTOC_KEY_SERVICE", "no-such-key-service")
+    code, out, err = run_cli(app, data_dir, "audit", "verify", "--json")
+    assert code == 0, err
+    assert json.loads(out)["ok"] is True
+    code, _, err = run_cli(app, data_dir, "audit", "log")
+    assert code == 1  # signing needs the log's private key, through the key service
+    assert "no-such-key-service" in err

@@ -14,7 +14,10 @@ import os
 from pathlib import Path
 from typing import Final
 
-from untoc_adapters.audit.ed25519 import Ed25519CheckpointSigner
+from untoc_adapters.audit.ed25519 import (
+    Ed25519CheckpointSigner,
+    Ed25519SignatureVerifier,
+)
 from untoc_adapters.crypto.localkeys import (
     _read_private,
     _write_new,
@@ -58,3 +61,20 @@ def log_signer(data_dir: Path, keys: KeyService) -> Ed25519CheckpointSigner:
     data_dir.mkdir(parents=True, exist_ok=True)
     _write_new(path, canonical_json(document), os.urandom)
     return signer
+
+
+def log_verifier(data_dir: Path) -> Ed25519SignatureVerifier | None:
+    """The log's public key, read from its key file with no key service at all.
+
+    The file keeps the verifier key in clear beside the wrapped private key, so an
+    auditor checks checkpoints without being able to unwrap anything. ``None`` if
+    the log has no key yet.
+    """
+    path = data_dir / KEY_FILE
+    if not path.exists():
+        return None
+    try:
+        document = json.loads(path.read_text(encoding="utf-8"))
+        return Ed25519SignatureVerifier.from_vkey(str(document["vkey"]))
+    except (ValueError, KeyError, TypeError, OSError):
+        return None

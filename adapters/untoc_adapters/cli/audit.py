@@ -24,7 +24,7 @@ from untoc_adapters.audit.ed25519 import (
     Ed25519CheckpointSigner,
     Ed25519SignatureVerifier,
 )
-from untoc_adapters.audit.logkey import ORIGIN, log_signer
+from untoc_adapters.audit.logkey import ORIGIN, log_signer, log_verifier
 from untoc_adapters.audit.milestones import checkpoint
 from untoc_adapters.audit.rows import iter_rows, read_plain_records
 from untoc_adapters.audit.tlog import open_log_store
@@ -43,6 +43,7 @@ from untoc_adapters.cli.common import (
     settings_of,
 )
 from untoc_adapters.crypto.localkeys import _read_private, _write_new
+from untoc_adapters.settings import Settings
 from untoc_adapters.storage.base import RecorderEventStore
 from untoc_core.audit.checkpoint import CheckpointRejected, open_checkpoint
 from untoc_core.audit.controls import ControlResult, denied_by_reason, run_controls
@@ -90,11 +91,7 @@ def _verify(
     settings = settings_of(ctx)
     with mechanism(ctx) as mech, refusals():
         store = _recorder_store(mech.store)
-        if trusted:
-            verifier = Ed25519SignatureVerifier.from_vkey(trusted)
-        else:
-            signer = log_signer(settings.data_dir, LazyKeyService(settings))
-            verifier = signer.verifier()
+        verifier = _trusted(settings, trusted)
         rows = list(iter_rows(store))
         with open_log_store(settings) as log_store:
             transparency = log_store.load(ORIGIN)
@@ -110,6 +107,19 @@ def _verify(
             previous=previous,
         )
     return result, latest
+
+
+def _trusted(settings: Settings, vkey: str | None) -> Ed25519SignatureVerifier:
+    """The log key to trust: the one given, else the public key kept here.
+
+    Neither needs the key service: an auditor holds no key at all.
+    """
+    if vkey:
+        return Ed25519SignatureVerifier.from_vkey(vkey)
+    kept = log_verifier(settings.data_dir)
+    if kept is None:
+        fail("the log has no key yet: run untoc audit log, or give --trust VKEY")
+    return kept
 
 
 def _fault_json(result: AuditResult) -> list[dict[str, Any]]:
@@ -379,11 +389,7 @@ def cosign_checkpoint(
     settings = settings_of(ctx)
     witness = _witness(witness_key_file)
     with refusals():
-        verifier = (
-            Ed25519SignatureVerifier.from_vkey(trust)
-            if trust
-            else log_signer(settings.data_dir, LazyKeyService(settings)).verifier()
-        )
+        verifier = _trusted(settings, trust)
         with open_log_store(settings) as log_store:
             snapshot = log_store.load(ORIGIN).snapshot()
             checkpoints = log_store.checkpoints()
