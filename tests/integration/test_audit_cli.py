@@ -357,3 +357,28 @@ def test_verify_opens_no_key_service(
     code, _, err = run_cli(app, data_dir, "audit", "log")
     assert code == 1  # signing needs the log's private key, through the key service
     assert "no-such-key-service" in err
+
+
+def test_every_stored_checkpoint_is_checked_not_only_the_latest(
+    sqlite_template: Path, tmp_path: Path
+) -> None:
+    import sqlite3  # noqa: PLC0415
+
+    data_dir = tmp_path / "data"
+    shutil.copytree(sqlite_template, data_dir)
+    for args in (ADOPT, ("audit", "log")):
+        code, _, err = run_cli(app, data_dir, *args)
+        assert code == 0, err
+    with sqlite3.connect(data_dir / "tlog.sqlite3") as db:
+        triggers = db.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'trigger'"
+        ).fetchall()
+        for (name,) in triggers:  # someone who owns the database drops them
+            db.execute(f'DROP TRIGGER "{name}"')
+        db.execute(
+            "UPDATE untoc_tlog_checkpoints SET note = replace(note, '\n1', '\n9') "
+            "WHERE size = (SELECT min(size) FROM untoc_tlog_checkpoints)"
+        )
+    code, out, _ = run_cli(app, data_dir, "audit", "verify", "--json")
+    assert code == 1
+    assert json.loads(out)["faults"][0]["kind"] == "bad-signature"

@@ -15,9 +15,11 @@ import datetime as dt
 import html
 import json
 import os
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Annotated, Any
 
+import attrs
 import typer
 
 from untoc_adapters.audit.ed25519 import (
@@ -27,7 +29,7 @@ from untoc_adapters.audit.ed25519 import (
 from untoc_adapters.audit.logkey import ORIGIN, log_signer, log_verifier
 from untoc_adapters.audit.milestones import checkpoint
 from untoc_adapters.audit.rows import iter_rows, read_plain_records
-from untoc_adapters.audit.tlog import open_log_store
+from untoc_adapters.audit.tlog import StoredCheckpoint, open_log_store
 from untoc_adapters.bootstrap import LazyKeyService
 from untoc_adapters.cli.common import (
     JsonOption,
@@ -47,7 +49,13 @@ from untoc_adapters.settings import Settings
 from untoc_adapters.storage.base import RecorderEventStore
 from untoc_core.audit.checkpoint import CheckpointRejected, open_checkpoint
 from untoc_core.audit.controls import ControlResult, denied_by_reason, run_controls
-from untoc_core.audit.verify import AuditResult, verify_rows
+from untoc_core.audit.verify import (
+    AuditFault,
+    AuditResult,
+    FaultKind,
+    LogSnapshot,
+    verify_rows,
+)
 from untoc_core.audit.witness import cosign
 from untoc_core.canonical import canonical_json
 
@@ -98,15 +106,55 @@ def _verify(
             checkpoints = log_store.checkpoints()
         latest = checkpoints[-1].note if checkpoints else None
         previous = read_text_file(kept) if kept is not None else None
+        snapshot = transparency.snapshot()
         result = verify_rows(
             rows,
             latest if latest is not None else transparency.checkpoint(),
             verifiers=[verifier],
             origin=ORIGIN,
-            log=transparency.snapshot(),
+            log=snapshot,
             previous=previous,
         )
+        earlier = _earlier_checkpoint_faults(checkpoints[:-1], verifier, snapshot)
+    if earlier:
+        result = attrs.evolve(result, faults=(*earlier, *result.faults))
     return result, latest
+
+
+def _earlier_checkpoint_faults(
+    checkpoints: Sequence[StoredCheckpoint],
+    verifier: Ed25519SignatureVerifier,
+    snapshot: LogSnapshot,
+) -> list[AuditFault]:
+    """Every earlier checkpoint must be signed by the log and be a prefix of it."""
+    faults = []
+    for stored in checkpoints:
+        try:
+            opened = open_checkpoint(stored.note, [verifier], origin=ORIGIN)
+        except CheckpointRejected as exc:
+            faults.append(
+                AuditFault(
+                    kind=FaultKind.BAD_SIGNATURE,
+                    position=None,
+                    index=None,
+                    detail=f"the checkpoint of size {stored.size} is rejected: {exc}",
+                )
+            )
+            continue
+        size = opened.checkpoint.size
+        if size > snapshot.size or snapshot.root(size) != opened.checkpoint.root:
+            faults.append(
+                AuditFault(
+                    kind=FaultKind.TRUNCATED,
+                    position=None,
+                    index=None,
+                    detail=(
+                        f"the log no longer has the tree of the checkpoint of size "
+                        f"{size}: its history was rewritten"
+                    ),
+                )
+            )
+    return faults
 
 
 def _trusted(settings: Settings, vkey: str | None) -> Ed25519SignatureVerifier:
