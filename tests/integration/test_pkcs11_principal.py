@@ -7,15 +7,11 @@ with ``bash .ci/softhsm``. The software half of the P-256 suite (the RFC 9180 ke
 schedule) is checked against ``cryptography``'s HPKE without a token.
 """
 
-# ruff: noqa: S105 - test PINs
-
 from __future__ import annotations
 
 import importlib
 import importlib.util
 import os
-import shutil
-import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
@@ -27,6 +23,12 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import hpke
 from cryptography.hazmat.primitives.asymmetric import ec
 
+from tests.softhsm import (
+    MODULE,
+    PIN,
+    TOKEN,
+    init_token,
+)
 from untoc_adapters.crypto.grants import (
     DecryptionKey,
     GrantSuite,
@@ -56,38 +58,9 @@ if TYPE_CHECKING:
     from untoc_adapters.crypto.pkcs11 import Pkcs11Keys
     from untoc_adapters.crypto.pkcs11_principal import Pkcs11DecryptionKey
 
-MODULE = "/usr/lib/softhsm/libsofthsm2.so"
-TOKEN = "untoc-test"
-SO_PIN = "so-4417-2093"
-PIN = "pin-8a41c9-secret"
 KEY_ID = DataKeyId(review="cycle-2/ARG", scope="dossier", epoch=1)
 P256_PRIME = 2**256 - 2**224 + 2**192 + 2**96 - 1
 SUITE = hpke.Suite(hpke.KEM.P256, hpke.KDF.HKDF_SHA256, hpke.AEAD.AES_256_GCM)
-
-
-def _missing() -> list[str]:
-    missing = []
-    if not Path(MODULE).exists():
-        missing.append(f"the SoftHSM2 module {MODULE}")
-    if shutil.which("softhsm2-util") is None:
-        missing.append("softhsm2-util")
-    if importlib.util.find_spec("pkcs11") is None:
-        missing.append("python-pkcs11")
-    return missing
-
-
-def _require_softhsm() -> None:
-    missing = _missing()
-    if not missing:
-        return
-    what = " and ".join(missing)
-    if os.environ.get("CI"):
-        pytest.fail(
-            f"CI must run the PKCS#11 tests, but {what} is missing: "
-            "run bash .ci/softhsm before the tests",
-            pytrace=False,
-        )
-    pytest.skip(f"{what} missing; install with: bash .ci/softhsm")
 
 
 @attrs.define
@@ -121,37 +94,7 @@ class Token:
 
 @pytest.fixture
 def token(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Token]:
-    _require_softhsm()
-    tokens = tmp_path / "tokens"
-    tokens.mkdir(mode=0o700)
-    conf = tmp_path / "softhsm2.conf"
-    conf.write_text(
-        f"directories.tokendir = {tokens}\n"
-        "objectstore.backend = file\n"
-        "log.level = ERROR\n"
-        "slots.removable = false\n",
-        encoding="utf-8",
-    )
-    monkeypatch.setenv("SOFTHSM2_CONF", str(conf))
-    util = shutil.which("softhsm2-util")
-    assert util is not None
-    subprocess.run(  # noqa: S603 - fixed arguments
-        [
-            util,
-            "--init-token",
-            "--free",
-            "--label",
-            TOKEN,
-            "--so-pin",
-            SO_PIN,
-            "--pin",
-            PIN,
-        ],
-        check=True,
-        capture_output=True,
-    )
-    p11 = importlib.import_module("pkcs11")
-    p11.unload(MODULE)  # the next C_Initialize reads this test's SOFTHSM2_CONF
+    _, p11 = init_token(tmp_path, monkeypatch)
     service = importlib.import_module("untoc_adapters.crypto.pkcs11")
     adapter = importlib.import_module("untoc_adapters.crypto.pkcs11_principal")
     keys: Pkcs11Keys = service.Pkcs11Keys(MODULE, TOKEN, PIN)

@@ -9,16 +9,12 @@ both with ``bash .ci/softhsm``.
 """
 
 # ruff: noqa: N802 - test names carry the research's case ids (T19 ...)
-# ruff: noqa: S105 - test PINs
 
 from __future__ import annotations
 
 import hashlib
 import importlib
 import importlib.util
-import os
-import shutil
-import subprocess
 import tomllib
 from collections.abc import Callable, Iterator
 from importlib.metadata import EntryPoint
@@ -30,6 +26,12 @@ import attrs
 import pytest
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
+from tests.softhsm import (
+    MODULE,
+    PIN,
+    TOKEN,
+    init_token,
+)
 from untoc_adapters.crypto.localkeys import LocalKeys
 from untoc_adapters.crypto.sealing import (
     new_data_key,
@@ -51,38 +53,9 @@ from untoc_core.ports import KeyService
 if TYPE_CHECKING:
     from untoc_adapters.crypto.pkcs11 import Pkcs11Keys
 
-MODULE = "/usr/lib/softhsm/libsofthsm2.so"
-TOKEN = "untoc-test"
-SO_PIN = "so-4417-2093"
-PIN = "pin-8a41c9-secret"
 ROOT = Path(__file__).resolve().parents[2]
 KEY_ID = DataKeyId(review="cycle-2/ARG", scope="dossier", epoch=1)
 DATA_KEY = bytes(range(32))
-
-
-def _missing() -> list[str]:
-    missing = []
-    if not Path(MODULE).exists():
-        missing.append(f"the SoftHSM2 module {MODULE}")
-    if shutil.which("softhsm2-util") is None:
-        missing.append("softhsm2-util")
-    if importlib.util.find_spec("pkcs11") is None:
-        missing.append("python-pkcs11")
-    return missing
-
-
-def _require_softhsm() -> None:
-    missing = _missing()
-    if not missing:
-        return
-    what = " and ".join(missing)
-    if os.environ.get("CI"):
-        pytest.fail(
-            f"CI must run the PKCS#11 tests, but {what} is missing: "
-            "run bash .ci/softhsm before the tests",
-            pytrace=False,
-        )
-    pytest.skip(f"{what} missing; install with: bash .ci/softhsm")
 
 
 @attrs.define
@@ -98,37 +71,7 @@ class Token:
 
 @pytest.fixture
 def token(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Token]:
-    _require_softhsm()
-    tokens = tmp_path / "tokens"
-    tokens.mkdir(mode=0o700)
-    conf = tmp_path / "softhsm2.conf"
-    conf.write_text(
-        f"directories.tokendir = {tokens}\n"
-        "objectstore.backend = file\n"
-        "log.level = ERROR\n"
-        "slots.removable = false\n",
-        encoding="utf-8",
-    )
-    monkeypatch.setenv("SOFTHSM2_CONF", str(conf))
-    util = shutil.which("softhsm2-util")
-    assert util is not None
-    subprocess.run(  # noqa: S603 - fixed arguments
-        [
-            util,
-            "--init-token",
-            "--free",
-            "--label",
-            TOKEN,
-            "--so-pin",
-            SO_PIN,
-            "--pin",
-            PIN,
-        ],
-        check=True,
-        capture_output=True,
-    )
-    p11 = importlib.import_module("pkcs11")
-    p11.unload(MODULE)  # the next C_Initialize reads this test's SOFTHSM2_CONF
+    conf, p11 = init_token(tmp_path, monkeypatch)
     adapter = importlib.import_module("untoc_adapters.crypto.pkcs11")
     yield Token(conf=conf, p11=p11, adapter=adapter)
     p11.unload(MODULE)
