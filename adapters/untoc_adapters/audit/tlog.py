@@ -39,14 +39,13 @@ from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from typing import Any, Protocol, Self
-from urllib.parse import parse_qs, unquote, urlsplit
 
 import attrs
 
 from untoc_adapters.audit.rows import DEFAULT_LIMIT, iter_rows
 from untoc_adapters.settings import Settings
 from untoc_adapters.storage.base import RecorderEventStore
-from untoc_adapters.storage.postgres import redacted
+from untoc_adapters.storage.postgres import parse_store_url
 from untoc_core.audit import LeafData, TransparencyLog
 from untoc_core.audit.merkle import tree_root
 from untoc_core.errors import ConfigurationError, InvalidInput, StoreError
@@ -649,27 +648,10 @@ def open_postgres_log_store(settings: Settings) -> PostgresLogStore:
             missing.
         StoreError: the server cannot be reached or the tables cannot be created.
     """
-    if not settings.store_url:
-        msg = "the postgres log store needs UNTOC_STORE_URL"
-        raise ConfigurationError(msg)
-    try:
-        url = urlsplit(settings.store_url)
-        port = url.port or 5432
-    except ValueError as exc:
-        msg = f"the postgres store URL is malformed ({exc})"
-        raise ConfigurationError(msg) from exc
-    shown = redacted(url)
-    if url.scheme not in {"postgresql", "postgres"} or not url.path.strip("/"):
-        msg = f"{shown!r} is not a postgresql://user@host/dbname URL"
-        raise ConfigurationError(msg)
-    conninfo: dict[str, Any] = {
-        "dbname": url.path.strip("/"),
-        "host": url.hostname or "127.0.0.1",
-        "port": port,
-        "user": unquote(url.username or "postgres"),
-        "password": unquote(url.password or ""),
-    }
-    schema = parse_qs(url.query).get("schema", [""])[0].strip() or "public"
+    target = parse_store_url(settings.store_url)
+    conninfo: dict[str, Any] = target.connection._asdict()
+    schema = target.schema or "public"
+    shown = target.shown
     return PostgresLogStore(conninfo, schema, shown)
 
 

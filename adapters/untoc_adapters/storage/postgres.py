@@ -96,27 +96,8 @@ def open_postgres_store(settings: Settings) -> RecorderEventStore:
     if _MISSING is not None:
         msg = "the postgres store needs the 'postgres' extra: untoc[postgres]"
         raise ConfigurationError(msg) from _MISSING
-    if not settings.store_url:
-        msg = "the postgres store needs UNTOC_STORE_URL (postgresql://user@host/dbname)"
-        raise ConfigurationError(msg)
-    try:
-        url = urlsplit(settings.store_url)
-        port = url.port or 5432
-    except ValueError as exc:
-        msg = f"the postgres store URL is malformed ({exc})"
-        raise ConfigurationError(msg) from exc
-    shown = redacted(url)
-    if url.scheme not in {"postgresql", "postgres"} or not url.path.strip("/"):
-        msg = f"{shown!r} is not a postgresql://user@host/dbname URL"
-        raise ConfigurationError(msg)
-    password = unquote(url.password or "")
-    connection = _Connection(
-        dbname=url.path.strip("/"),
-        host=url.hostname or "127.0.0.1",
-        port=port,
-        user=unquote(url.username or "postgres"),
-        password=password,
-    )
+    target = parse_store_url(settings.store_url)
+    connection, shown, password = target.connection, target.shown, target.password
     _probe(connection, shown)
     datastore = PostgresDatastore(
         dbname=connection.dbname,
@@ -124,7 +105,7 @@ def open_postgres_store(settings: Settings) -> RecorderEventStore:
         port=connection.port,
         user=connection.user,
         password=connection.password,
-        schema=parse_qs(url.query).get("schema", [""])[0],
+        schema=target.schema,
         originator_id_type="text",
         connect_timeout=CONNECT_TIMEOUT,
         pool_size=2,
@@ -155,6 +136,55 @@ class _Connection(NamedTuple):
     port: int
     user: str
     password: str
+
+
+class StoreUrl(NamedTuple):
+    """A parsed ``postgresql://user@host/dbname?schema=NAME`` store URL.
+
+    Attributes:
+        connection: What libpq connects with (the password included).
+        schema: The schema asked for (``?schema=``), empty for the default.
+        shown: The URL with its password hidden, for messages.
+    """
+
+    connection: _Connection
+    schema: str
+    shown: str
+
+    @property
+    def password(self) -> str:
+        """The password, to keep it out of messages."""
+        return self.connection.password
+
+
+def parse_store_url(store_url: str) -> StoreUrl:
+    """Parse the store URL the events and the transparency log share.
+
+    Raises:
+        ConfigurationError: the URL is missing or is not a postgresql URL.
+    """
+    if not store_url:
+        msg = "the postgres store needs UNTOC_STORE_URL (postgresql://user@host/dbname)"
+        raise ConfigurationError(msg)
+    try:
+        url = urlsplit(store_url)
+        port = url.port or 5432
+    except ValueError as exc:
+        msg = f"the postgres store URL is malformed ({exc})"
+        raise ConfigurationError(msg) from exc
+    shown = redacted(url)
+    if url.scheme not in {"postgresql", "postgres"} or not url.path.strip("/"):
+        msg = f"{shown!r} is not a postgresql://user@host/dbname URL"
+        raise ConfigurationError(msg)
+    connection = _Connection(
+        dbname=url.path.strip("/"),
+        host=url.hostname or "127.0.0.1",
+        port=port,
+        user=unquote(url.username or "postgres"),
+        password=unquote(url.password or ""),
+    )
+    schema = parse_qs(url.query).get("schema", [""])[0].strip()
+    return StoreUrl(connection=connection, schema=schema, shown=shown)
 
 
 def _probe(connection: _Connection, shown: str) -> None:
