@@ -18,10 +18,7 @@ from untoc_adapters.audit.ed25519 import (
     Ed25519CheckpointSigner,
     Ed25519SignatureVerifier,
 )
-from untoc_adapters.crypto.localkeys import (
-    _read_private,
-    _write_new,
-)
+from untoc_adapters.files import read_private, write_new
 from untoc_core.canonical import canonical_json
 from untoc_core.confidentiality import AccessDenied
 from untoc_core.ports import KeyService
@@ -44,7 +41,7 @@ def log_signer(data_dir: Path, keys: KeyService) -> Ed25519CheckpointSigner:
     path = data_dir / KEY_FILE
     if path.exists():
         try:
-            document = json.loads(_read_private(path))
+            document = json.loads(read_private(path))
             raw = keys.unwrap(KEK_ID, base64.b64decode(document["wrapped"]), aad=_AAD)
             return Ed25519CheckpointSigner.from_private_bytes(document["name"], raw)
         except (ValueError, KeyError, TypeError):
@@ -59,7 +56,7 @@ def log_signer(data_dir: Path, keys: KeyService) -> Ed25519CheckpointSigner:
         "wrapped": base64.b64encode(wrapped).decode("ascii"),
     }
     data_dir.mkdir(parents=True, exist_ok=True)
-    _write_new(path, canonical_json(document), os.urandom)
+    write_new(path, canonical_json(document), os.urandom)
     return signer
 
 

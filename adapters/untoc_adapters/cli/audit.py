@@ -44,7 +44,7 @@ from untoc_adapters.cli.common import (
     safe,
     settings_of,
 )
-from untoc_adapters.crypto.localkeys import _read_private, _write_new
+from untoc_adapters.files import read_private, write_new
 from untoc_adapters.settings import Settings
 from untoc_adapters.storage.base import RecorderEventStore
 from untoc_core.audit.checkpoint import CheckpointRejected, open_checkpoint
@@ -385,13 +385,13 @@ def witness_key(
             "name": signer.key_name,
             "private": base64.b64encode(signer.private_bytes()).decode("ascii"),
         }
-        _write_new(out, canonical_json(document), os.urandom)
+        write_new(out, canonical_json(document), os.urandom)
     typer.echo(signer.verifier().vkey)
 
 
 def _witness(path: Path) -> Ed25519CheckpointSigner:
     try:
-        document = json.loads(_read_private(path))
+        document = json.loads(read_private(path))
         return Ed25519CheckpointSigner.from_private_bytes(
             str(document["name"]), base64.b64decode(document["private"])
         )

@@ -22,12 +22,10 @@ useless without it.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
 import os
 import re
-import stat
 import unicodedata
 from collections.abc import Callable
 from pathlib import Path
@@ -39,7 +37,12 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.argon2 import Argon2id
 
 from untoc_adapters.crypto.denials import ignore_denial, refuse
-from untoc_adapters.files import make_private_folder, sync_folder
+from untoc_adapters.files import (
+    make_private_folder,
+    read_private,
+    sync_folder,
+    write_new,
+)
 from untoc_adapters.settings import Settings
 from untoc_core.confidentiality import DenialHook, KeyShredded, canonical_json
 from untoc_core.errors import ConfigurationError, InvalidInput
@@ -182,7 +185,12 @@ class LocalKeys:
                 "nonce": nonce.hex(),
                 "key": sealed.hex(),
             }
-        _write_new(path, canonical_json(document), self._random)
+        write_new(
+            path,
+            canonical_json(document),
+            self._random,
+            exists=f"a key with id {key_id!r} exists",
+        )
         self._cache[key_id] = key
         return kid
 
@@ -225,7 +233,7 @@ class LocalKeys:
         path = self.path_of(key_id)
         self._cache.pop(key_id, None)
         try:
-            kid = str(json.loads(_read_private(path)).get("kid", ""))
+            kid = str(json.loads(read_private(path)).get("kid", ""))
         except FileNotFoundError:
             msg = f"no key has id {key_id!r}"
             raise InvalidInput(msg) from None
@@ -259,7 +267,7 @@ class LocalKeys:
         subject = f"key {key_id}"
         try:
             path = self.path_of(key_id)
-            document = json.loads(_read_private(path))
+            document = json.loads(read_private(path))
         except (InvalidInput, FileNotFoundError):
             raise refuse(self._on_denied, operation, "unknown-key", subject) from None
         except (ValueError, OSError):
@@ -361,47 +369,6 @@ def _file_aad(key_id: str, kid: str) -> bytes:
 
 def _wrap_aad(key_id: str, aad: bytes) -> bytes:
     return _WRAP_AAD + key_id.encode("ascii") + b"\x00" + aad
-
-
-def _read_private(path: Path) -> bytes:
-    descriptor = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
-    try:
-        info = os.fstat(descriptor)
-        if not stat.S_ISREG(info.st_mode):
-            msg = f"{path} is not a regular file"
-            raise ConfigurationError(msg)
-        if stat.S_IMODE(info.st_mode) & 0o077:
-            msg = (
-                f"the key file {path} has mode {stat.S_IMODE(info.st_mode):04o}: "
-                "other users may read it; run chmod 600 on it"
-            )
-            raise ConfigurationError(msg)
-        return os.read(descriptor, _MAX_FILE_BYTES)
-    finally:
-        os.close(descriptor)
-
-
-def _write_new(path: Path, data: bytes, random: Callable[[int], bytes]) -> None:
-    temporary = path.with_name(f".{path.name}.{random(8).hex()}.tmp")
-    descriptor = os.open(
-        temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600
-    )
-    try:
-        try:
-            os.fchmod(descriptor, 0o600)
-            os.write(descriptor, data)
-            os.fsync(descriptor)
-        finally:
-            os.close(descriptor)
-        try:
-            os.link(temporary, path)
-        except FileExistsError:
-            msg = f"a key with id {path.name.removesuffix(_SUFFIX)!r} exists"
-            raise InvalidInput(msg) from None
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            temporary.unlink()
-    sync_folder(path.parent)
 
 
 if TYPE_CHECKING:  # mypy checks that the adapter keeps the port's contract

@@ -30,12 +30,8 @@ from untoc_adapters.crypto.grants import (
     GrantSuite,
     PrincipalPrivateKey,
 )
-from untoc_adapters.crypto.localkeys import (
-    _read_private,
-    _write_new,
-)
 from untoc_adapters.crypto.signing import new_signing_key, public_of, sign
-from untoc_adapters.files import make_private_folder
+from untoc_adapters.files import make_private_folder, read_private, write_new
 from untoc_core.canonical import canonical_json
 from untoc_core.confidentiality import AccessDenied, PrincipalKind, RegisterPrincipal
 from untoc_core.confidentiality.commands import check_principal_id, fingerprint
@@ -157,7 +153,7 @@ class PrincipalKeys:
             "suite": suite.value,
             "wrapped": _b64(wrapped),
         }
-        _write_new(path, canonical_json(document), os.urandom)
+        write_new(path, canonical_json(document), os.urandom)
 
     def load(self, principal: str) -> PrincipalIdentity:
         """The keys of ``principal``.
@@ -175,7 +171,7 @@ class PrincipalKeys:
             )
             raise InvalidInput(msg)
         try:
-            document: dict[str, Any] = json.loads(_read_private(path))
+            document: dict[str, Any] = json.loads(read_private(path))
             suite = GrantSuite(document["suite"])
             encryption_public = base64.b64decode(document["encryption_key"])
             signing_public = base64.b64decode(document["signing_key"])
@@ -206,7 +202,7 @@ class PrincipalKeys:
         found = []
         for path in self._folder.glob("*.json"):
             try:
-                found.append(str(json.loads(_read_private(path))["principal"]))
+                found.append(str(json.loads(read_private(path))["principal"]))
             except (ValueError, KeyError, OSError):
                 continue
         return sorted(found)
