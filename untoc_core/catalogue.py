@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from untoc_core.checklists.events import CHECKLIST_EVENTS
 from untoc_core.conference.events import CONFERENCE_EVENTS
 from untoc_core.confidentiality.events import ACCESS_EVENTS
 from untoc_core.confidentiality.keys import (
@@ -27,6 +28,7 @@ EVENTS = EventCatalogue(
         *STORE_EVENTS,
         *REVIEW_EVENTS,
         *TRAINING_EVENTS,
+        *CHECKLIST_EVENTS,
     )
 )
 """Stable type name -> event class, for every event the store may hold."""

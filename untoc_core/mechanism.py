@@ -20,6 +20,9 @@ import attrs
 from untoc_core import conference as conf
 from untoc_core import confidentiality as acc
 from untoc_core import registry as reg
+from untoc_core.checklists import bank as ck_bank
+from untoc_core.checklists import events as ck_events
+from untoc_core.checklists import model as ck_model
 from untoc_core.conference.commands import Command as ConferenceCommand
 from untoc_core.conference.model import evolve as evolve_conference
 from untoc_core.confidentiality import commands as acc_commands
@@ -54,6 +57,7 @@ from untoc_core.drawing.stream import Lot
 from untoc_core.drawing.verify import Discrepancy, verify_history
 from untoc_core.errors import InvalidInput, UntocError
 from untoc_core.events import Event
+from untoc_core.instruments import article_catalogue
 from untoc_core.ports import (
     Clock,
     CompletionSolver,
@@ -1347,13 +1351,15 @@ class Mechanism:
             acc_keys.evolve_material,
         )
 
-    def file_material(
+    def file_material(  # noqa: PLR0913 - the filing and what records it
         self,
         principal: str,
         review: str,
         scope: acc.Scope,
         section: str,
         seal: Callable[[acc.SealContext], tuple[bytes, str, int]],
+        *,
+        also: Sequence[NewEvents] = (),
     ) -> Recorded:
         """File a piece of review material, sealed for its scope's current epoch.
 
@@ -1362,6 +1368,9 @@ class Mechanism:
         receives the exact context the value will be stored at (this stream, its
         next version, the section) and returns the sealed value's binary form, or
         ``b""`` with the SHA-256 and size of the blob that holds it.
+
+        ``also`` are events of other streams that record what the filing is (a
+        checklist draft); they are written in the same transaction, or not at all.
 
         Raises:
             AccessDenied: the principal may not file in this scope (ToR-30).
@@ -1390,7 +1399,7 @@ class Mechanism:
             blob_size=blob_size,
         )
         stream = acc_keys.material_stream(review)
-        return self._append(stream, material.version, [event], principal)[0]
+        return self._append(stream, material.version, [event], principal, *also)[0]
 
     def material_to_read(
         self, principal: str, review: str, scope: acc.Scope, section: str
@@ -1466,17 +1475,208 @@ class Mechanism:
             acc_events.stream_of(review), access.version, [event], actor
         )
 
+    # -- the self-assessment checklist (ToR 15, 16, 27, 41) ------------------------
+
+    def checklist(self, review: str) -> ck_model.Checklist:
+        """The checklist of a review as recorded on ``checklist/<review id>``.
+
+        Raises:
+            InvalidInput: ``review`` is not a review id.
+        """
+        _country_review_id(review)
+        return self._folded(
+            ck_events.stream_of(review),
+            lambda: ck_model.Checklist(review=review),
+            ck_model.evolve,
+        )
+
+    def issue_checklist(
+        self,
+        review: str,
+        *,
+        bank: ck_bank.QuestionBank | None = None,
+        actor: str = SECRETARIAT,
+    ) -> list[Recorded]:
+        """Issue the checklist of an open review (ToR 13(c), ToR 15, ToR 41).
+
+        It asks the general part, then every article of the cycle's thematic scope
+        in each instrument the party under review is bound by (a signatory: the
+        Convention only), then, if the party had a review in an earlier cycle,
+        for progress on each observation and technical assistance need of it.
+
+        Raises:
+            InvalidInput: the review is not open, or its checklist is issued.
+        """
+        cycle, code = _country_review_id(review)
+        opened = self.country_review(review).opened
+        if opened is None:
+            msg = f"the country review {review} is not open"
+            raise InvalidInput(msg)
+        conference = self.conference()
+        instruments = set(self.registry().instruments_under_review(code))
+        articles = [
+            (ref, cluster)
+            for cluster in conference.cycle(cycle).clusters
+            for ref in conference.clusters[cluster].articles
+            if ref.instrument in instruments
+        ]
+        previous, findings = self._previous_findings(cycle, code)
+        state = self.checklist(review)
+        event = ck_model.issue(
+            state,
+            bank or ck_bank.default_bank(),
+            articles=articles,
+            previous_review=previous,
+            findings=findings,
+        )
+        return self._append(ck_events.stream_of(review), state.version, [event], actor)
+
+    def _previous_findings(
+        self, cycle: int, code: str
+    ) -> tuple[str, list[review_events.FindingRecorded]]:
+        for earlier in range(cycle - 1, 0, -1):
+            previous = self.country_review(f"cycle-{earlier}/{code}")
+            if previous.opened is not None:
+                return previous.review, list(previous.findings.values())
+        return "", []
+
+    def save_checklist_draft(  # noqa: PLR0913 - a draft and where it goes
+        self,
+        principal: str,
+        review: str,
+        *,
+        language: str,
+        answers: dict[str, str],
+        stakeholders: int,
+        seal: Callable[[acc.SealContext], tuple[bytes, str, int]],
+        bank: ck_bank.QuestionBank | None = None,
+    ) -> Recorded:
+        """File a draft of the answers, sealed in the dossier, and record it.
+
+        ``answers`` are checked first (:func:`untoc_core.checklists.model.
+        check_answers`); ``seal`` then seals the whole draft as
+        :meth:`file_material` describes. The filing and its record are written
+        together.
+
+        Raises:
+            InvalidInput: the principal is not the focal point of the party under
+                review, the checklist is not issued or is submitted, or an
+                answer is invalid (the message names the question).
+            AccessDenied: the principal may not file in the dossier (ToR-30).
+        """
+        _, code = _country_review_id(review)
+        acting = self.principals().get(principal)
+        if (
+            acting is None
+            or acting.kind is not acc.PrincipalKind.STATE_FOCAL_POINT
+            or acting.state != code
+        ):
+            msg = (
+                f"only the focal point of {code} answers its checklist (ToR 15); "
+                f"{principal!r} is not"
+            )
+            raise InvalidInput(msg)
+        the_bank = bank or ck_bank.default_bank()
+        the_bank.check_language(language)
+        state = self.checklist(review)
+        checked = ck_model.check_answers(state, the_bank, answers)
+        event = ck_model.save_draft(
+            state,
+            language=language,
+            answers=checked,
+            stakeholders=stakeholders,
+            material_version=self.review_material(review).version + 1,
+            saved_by=principal,
+        )
+        record = NewEvents(
+            stream=ck_events.stream_of(review),
+            expected_version=state.version,
+            events=(event,),
+        )
+        return self.file_material(
+            principal,
+            review,
+            acc.Scope.DOSSIER,
+            ck_events.DRAFT_SECTION,
+            seal,
+            also=[record],
+        )
+
+    def submit_checklist(
+        self,
+        review: str,
+        *,
+        on: dt.date,
+        consulted: Callable[[], Sequence[str]] = tuple,
+        bank: ck_bank.QuestionBank | None = None,
+    ) -> list[Recorded]:
+        """Submit the latest draft as the party's checklist response (ToR 15).
+
+        Records ``ChecklistResponseSubmitted`` on the review and the submission
+        on the checklist, in one transaction, as the party under review.
+        ``consulted`` gives the stakeholders the draft names (ToR 27); it is
+        called only once every check has passed, so a refusal reads nothing.
+
+        Raises:
+            ChecklistIncomplete: a required question is unanswered (ToR-15),
+                each listed in the draft's language.
+            FollowUpIncomplete: progress on a previous finding is missing (ToR-41).
+            DomainError: the review step is out of order, naming its provision.
+            InvalidInput: nothing saved, or submitted already.
+        """
+        _, code = _country_review_id(review)
+        state = self.checklist(review)
+        submitted = ck_model.submit(
+            state, bank or ck_bank.default_bank(), on=on, titles=self.article_titles()
+        )
+        country = self.country_review(review)
+        languages = [language.value for language in self.rulebook.languages]
+        today = self.clock.now().date()
+        review_model.decide(
+            country,
+            review_events.ChecklistResponseSubmitted(on=on),
+            actor=code,
+            today=today,
+            languages=languages,
+        )
+        step = review_events.ChecklistResponseSubmitted(
+            on=on, stakeholders_consulted=tuple(consulted())
+        )
+        events = review_model.decide(
+            country, step, actor=code, today=today, languages=languages
+        )
+        record = NewEvents(
+            stream=ck_events.stream_of(review),
+            expected_version=state.version,
+            events=(submitted,),
+        )
+        return self._append(
+            review_events.stream_of(review), country.version, events, code, record
+        )
+
+    @staticmethod
+    def article_titles() -> dict[str, str]:
+        """The title of every article, by reference (``UNTOC 5``), in English."""
+        return {str(ref): a.title for ref, a in article_catalogue().articles.items()}
+
     # -- writing -------------------------------------------------------------------
 
     def _append(
-        self, stream: str, expected: int, events: Sequence[Event], actor: str
+        self,
+        stream: str,
+        expected: int,
+        events: Sequence[Event],
+        actor: str,
+        *also: NewEvents,
     ) -> list[Recorded]:
         if not events:
             return []
         batch = NewEvents(
             stream=stream, expected_version=expected, events=tuple(events)
         )
-        return self.store.append(batch, recorded_at=self.clock.now(), actor=actor)
+        return self.store.append(
+            batch, *also, recorded_at=self.clock.now(), actor=actor
+        )
 
 
 @attrs.frozen(kw_only=True)

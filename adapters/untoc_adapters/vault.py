@@ -21,7 +21,7 @@ holds (:class:`~untoc_adapters.crypto.principals.PrincipalKeys`):
 from __future__ import annotations
 
 import base64
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Final
 
 import attrs
@@ -122,6 +122,17 @@ class Vault:
             AccessDenied: the principal may not file in that scope (ToR-30).
             InvalidInput: the content is too large, or a malformed id.
         """
+        seal = self.sealer(as_principal, review, scope, content)
+        return self.mechanism.file_material(as_principal, review, scope, section, seal)
+
+    def sealer(
+        self, as_principal: str, review: str, scope: Scope, content: bytes
+    ) -> Callable[[SealContext], tuple[bytes, str, int]]:
+        """What seals ``content`` for a filing, as the mechanism's ``seal`` takes.
+
+        The data key comes from the principal's own wrapped grant of the epoch
+        the mechanism names; a large sealed value goes to the blob store.
+        """
         identity = self._identity(as_principal)
 
         def seal(context: SealContext) -> tuple[bytes, str, int]:
@@ -136,7 +147,7 @@ class Vault:
                 return b"", ref.sha256, ref.size
             return sealed, "", 0
 
-        return self.mechanism.file_material(as_principal, review, scope, section, seal)
+        return seal
 
     def read(self, as_principal: str, review: str, scope: Scope, section: str) -> bytes:
         """The content of ``section`` of a review's scope, as ``as_principal``.

@@ -15,6 +15,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from untoc_core.catalogue import EVENTS
+from untoc_core.checklists.events import CHECKLIST_EVENTS
 from untoc_core.conference.events import CONFERENCE_EVENTS
 from untoc_core.confidentiality.events import ACCESS_EVENTS, Scope
 from untoc_core.confidentiality.keys import (
@@ -115,6 +116,7 @@ ALL_EVENT_CLASSES = (
     *STORE_EVENTS,
     *REVIEW_EVENTS,
     *TRAINING_EVENTS,
+    *CHECKLIST_EVENTS,
 )
 
 

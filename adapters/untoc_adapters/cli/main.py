@@ -17,6 +17,7 @@ import typer
 from untoc_adapters.cli import (
     access,
     audit,
+    checklist,
     conference,
     cycle,
     draw,
@@ -53,6 +54,7 @@ app.add_typer(access.app, name="access")
 app.add_typer(material.app, name="material")
 app.add_typer(review.app, name="review")
 app.add_typer(cycle.app, name="cycle")
+app.add_typer(checklist.app, name="checklist")
 
 
 def _show_version(value: bool) -> None:  # noqa: FBT001 - Typer passes the flag value

@@ -61,7 +61,7 @@ SectionArgument = Annotated[
 ]
 
 
-def _check_content_out(value: Path | None) -> Path | None:
+def check_content_out(value: Path | None) -> Path | None:
     """Refuse an ``--out`` path that cannot be written, before anything is done."""
     if value is None:
         return None
@@ -80,7 +80,7 @@ ContentOutOption = Annotated[
         "--out",
         metavar="FILE",
         help="Write the content to FILE (created with mode 0600) instead of stdout.",
-        callback=_check_content_out,
+        callback=check_content_out,
     ),
 ]
 
