@@ -10,6 +10,7 @@ open them; every State's focal point and the secretariat hold real keys.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from pathlib import Path
 
 from tests.vault_world import OTHERS, World
@@ -44,13 +45,15 @@ CYCLE_1 = {
 CYCLE_2 = {"victims-and-witnesses": ("UNTOC 24", "TIP 6")}
 
 
-def open_checklist_world(data_dir: Path) -> World:
+def open_checklist_world(
+    data_dir: Path, *, registry: str = REGISTRY, states: Iterable[str] = STATES
+) -> World:
     """A vault in ``data_dir`` with the States, their keys and two cycles."""
     clock = SimulatedClock(NOW)
     vault = open_vault(Settings(data_dir=data_dir, store="sqlite"), clock)
     mechanism = vault.mechanism
-    mechanism.import_registry(REGISTRY, source="fictional-states.csv")
-    for code in STATES:
+    mechanism.import_registry(registry, source="fictional-states.csv")
+    for code in states:
         vault.register(code, PrincipalKind.STATE_FOCAL_POINT, code)
     for principal, kind in OTHERS.items():
         vault.register(principal, kind)

@@ -14,6 +14,8 @@ from untoc_core.drawing.ceremony import CEREMONY_EVENTS
 from untoc_core.drawing.events import DRAW_EVENTS
 from untoc_core.events import EventCatalogue
 from untoc_core.registry.events import REGISTRY_EVENTS
+from untoc_core.reports.oversight import OVERSIGHT_EVENTS
+from untoc_core.reports.publication import PUBLICATION_EVENTS
 from untoc_core.reviews.events import REVIEW_EVENTS, TRAINING_EVENTS
 
 EVENTS = EventCatalogue(
@@ -29,6 +31,8 @@ EVENTS = EventCatalogue(
         *REVIEW_EVENTS,
         *TRAINING_EVENTS,
         *CHECKLIST_EVENTS,
+        *PUBLICATION_EVENTS,
+        *OVERSIGHT_EVENTS,
     )
 )
 """Stable type name -> event class, for every event the store may hold."""

@@ -68,6 +68,8 @@ from untoc_core.ports import (
     SignatureCheck,
 )
 from untoc_core.registry.commands import Command as RegistryCommand
+from untoc_core.reports import oversight as ovs
+from untoc_core.reports import publication as pub
 from untoc_core.reviews import deadlines as review_deadlines
 from untoc_core.reviews import events as review_events
 from untoc_core.reviews import model as review_model
@@ -1653,6 +1655,109 @@ class Mechanism:
         return self._append(
             review_events.stream_of(review), country.version, events, code, record
         )
+
+    # -- publication of summaries and reports (ToR 35, 51) -------------------------
+
+    def publication(self, document: str) -> pub.Publication:
+        """The translations and publication of a document (``summary/cycle-1/ARC``).
+
+        Raises:
+            InvalidInput: ``document`` is not a document id.
+        """
+        pub.check_document(document)
+        return self._folded(
+            pub.stream_of(document),
+            lambda: pub.Publication(document=document),
+            pub.evolve,
+        )
+
+    def record_translation(
+        self, step: Event, *, actor: str = SECRETARIAT
+    ) -> list[Recorded]:
+        """Record that a language version was ordered, delivered or checked.
+
+        Raises:
+            InvalidInput: see :func:`untoc_core.reports.publication.decide_translation`.
+        """
+        document = str(getattr(step, "document", ""))
+        state = self.publication(document)
+        events = pub.decide_translation(state, step)
+        return self._append(pub.stream_of(document), state.version, events, actor)
+
+    def publish_document(
+        self, document: str, *, published_by: str, signature: str
+    ) -> list[Recorded]:
+        """Publish a document in the six languages, signed by ``published_by``.
+
+        The signature (base64 Ed25519 over
+        :func:`untoc_core.reports.publication.publication_message`) must verify
+        with the publisher's registered signing key.
+
+        Raises:
+            PublicationRefused: an executive summary lacks a language, or the
+                three States have not agreed to it (ToR-35).
+            PublicationIncomplete: another document lacks a language (ToR-51).
+            InvalidInput: a signature that does not verify, or published already.
+        """
+        state = self.publication(document)
+        kind = pub.check_document(document)
+        agreed = True
+        if kind is pub.DocumentKind.EXECUTIVE_SUMMARY:
+            review = document.removeprefix("summary/")
+            agreed = "review_completed" in self.country_review(review).steps
+        event = pub.decide_publication(
+            state, agreed=agreed, published_by=published_by, signature=signature
+        )
+        self._check_signature(
+            published_by,
+            pub.publication_message(document, event.versions),
+            signature,
+            "publication",
+        )
+        return self._append(
+            pub.stream_of(document), state.version, [event], published_by
+        )
+
+    def _check_signature(
+        self, signer_id: str, message: bytes, signature: str, what: str
+    ) -> None:
+        signer = self.principals().get(signer_id)
+        if signer is None or not signer.signing_key or self.signatures is None:
+            msg = f"the {what} is signed by a registered principal with a signing key"
+            raise InvalidInput(msg)
+        try:
+            raw = base64.b64decode(signature.strip(), validate=True)
+        except binascii.Error:
+            raw = b""
+        if not self.signatures.verify(signer.signing_key, message, raw):
+            msg = f"the {what} is not signed with the registered key of {signer_id}"
+            raise InvalidInput(msg)
+
+    # -- the group of experts and the oversight (ToR 37 bis-septies, 40, 44) -------
+
+    def oversight(self, cycle: int) -> ovs.Oversight:
+        """What the group of experts and the oversight group recorded in a cycle."""
+        return self._folded(
+            ovs.stream_of(cycle),
+            lambda: ovs.Oversight(cycle=cycle),
+            ovs.evolve,
+        )
+
+    def record_oversight(
+        self, event: Event, *, actor: str = SECRETARIAT
+    ) -> list[Recorded]:
+        """Record an event of the expert group or the oversight of a cycle.
+
+        Raises:
+            CountryAssessed: information for the experts names a State
+                (ToR-37quinquies).
+            InvalidInput: see :func:`untoc_core.reports.oversight.decide`.
+        """
+        cycle = int(getattr(event, "cycle", 0))
+        self.conference().cycle(cycle)
+        state = self.oversight(cycle)
+        events = ovs.decide(state, event, registry=self.registry())
+        return self._append(ovs.stream_of(cycle), state.version, events, actor)
 
     @staticmethod
     def article_titles() -> dict[str, str]:

@@ -208,6 +208,11 @@ class Vault:
             base64.b64encode(signature).decode("ascii"),
         )
 
+    def sign(self, as_principal: str, message: bytes) -> str:
+        """``message`` signed with the principal's Ed25519 key, in base64."""
+        signature = self._identity(as_principal).sign(message)
+        return base64.b64encode(signature).decode("ascii")
+
     def shred(self, review: str, *, actor: str = "secretariat") -> list[Recorded]:
         """Destroy the review's custodial key and record it (crypto-shredding).
 

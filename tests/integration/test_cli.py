@@ -376,6 +376,11 @@ def _commands_with(option: str) -> list[str]:
 
 CONTENT_OUT = {
     "checklist export",
+    "report country",
+    "report summary",
+    "report thematic",
+    "report expert-group",
+    "report performance",
     "material read",
     "material published",
     "audit report",
@@ -383,8 +388,8 @@ CONTENT_OUT = {
     "audit witness-key",
 }
 """Commands whose ``--out`` receives something else than a JSON document: the
-material read, a checklist workbook, the folder of the auditor's report, a cosigned
-note, a key file."""
+material read, a checklist workbook, a report, the folder of the auditor's report,
+a cosigned note, a key file."""
 
 
 def test_every_command_with_json_also_writes_it_to_a_file_and_says_so() -> None:

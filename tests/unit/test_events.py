@@ -30,6 +30,8 @@ from untoc_core.drawing.events import DRAW_EVENTS
 from untoc_core.errors import StoreError
 from untoc_core.events import Event, EventCatalogue
 from untoc_core.registry.events import REGISTRY_EVENTS, ExpertListCirculated
+from untoc_core.reports.oversight import OVERSIGHT_EVENTS
+from untoc_core.reports.publication import PUBLICATION_EVENTS
 from untoc_core.reviews.events import REVIEW_EVENTS, TRAINING_EVENTS
 
 # -- building any event of the catalogue ---------------------------------------------
@@ -117,6 +119,8 @@ ALL_EVENT_CLASSES = (
     *REVIEW_EVENTS,
     *TRAINING_EVENTS,
     *CHECKLIST_EVENTS,
+    *PUBLICATION_EVENTS,
+    *OVERSIGHT_EVENTS,
 )
 
 

@@ -25,6 +25,7 @@ from untoc_adapters.cli import (
     material,
     parties,
     provisions,
+    report,
     review,
 )
 from untoc_adapters.cli.common import (
@@ -55,6 +56,7 @@ app.add_typer(material.app, name="material")
 app.add_typer(review.app, name="review")
 app.add_typer(cycle.app, name="cycle")
 app.add_typer(checklist.app, name="checklist")
+app.add_typer(report.app, name="report")
 
 
 def _show_version(value: bool) -> None:  # noqa: FBT001 - Typer passes the flag value
