@@ -1,7 +1,8 @@
 """Whole cycles on the shipped registry: every rule holds, for many seeds.
 
-Every run of the suite draws ``UNTOC_DRAW_SEEDS`` seeds (default 200: about 2 s
-each, spread over the cores by pytest-xdist); a release draws 1,000 (see
+Every run of the suite draws ``UNTOC_DRAW_SEEDS`` seeds (default 200: under 1 s
+each in the median on an idle core, up to about 3 s for a seed that needs CP-SAT,
+spread over the cores by pytest-xdist); a release draws 1,000 (see
 docs/how-to/release-checks.md):
 
     UNTOC_DRAW_SEEDS=1000 .venv/bin/pytest tests/integration/test_draw_shipped.py

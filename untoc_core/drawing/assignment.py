@@ -25,7 +25,8 @@ draw (ADR 0009).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from typing import TYPE_CHECKING
 
 import attrs
 
@@ -34,13 +35,51 @@ from untoc_core.drawing.search import CompletionProblem, SearchSolver
 from untoc_core.errors import DrawImpossible, InvalidInput
 from untoc_core.ports import CompletionSolver
 
+if TYPE_CHECKING:
+    from untoc_core.terms import Instrument
+
 _ChainStep = tuple[int, int | None, bool]
 """A chain to find: from which reviewer, to which (``None``: any), outward or not."""
+
+_Accept = Callable[[dict[int, int]], bool]
+"""Whether a chain found will do."""
+
+_REJECTS = 16
+"""How many chains a search may turn down before it gives up."""
+
+_LENIENT_ENDS = 4
+"""How many ends of a search that may make mutual reviews a slot's candidates try."""
+
+_SETTLE_STEPS = 3
+"""How many mutual reviews a repair may move on before it gives up."""
 
 SAME_REGION = "same-region"
 OTHER = "other"
 SECOND = "second"
 """The second reviewer of a State outside the regional groups (see ADR 0004)."""
+
+
+_DeadEnd = tuple[int, frozenset[int], bool]
+"""A search towards a reviewer: the reviewer, the slots changed, and whether it
+kept clear of mutual reviews."""
+
+_Kept = dict[int, tuple[int, int]] | tuple[dict[int, int]]
+"""What a search towards a reviewer left: its tree if it found nothing, else
+the chain it found (in a 1-tuple)."""
+
+_NOBODY = -2
+"""A stand-in for whoever takes a slot, in searches shared by its candidates."""
+
+
+@attrs.define
+class _UnderTrees:
+    """The chains towards the holder of a slot, for every candidate of the slot."""
+
+    slot: int
+    version: int
+    found: list[int]
+    went: dict[int, tuple[int, int]]
+    lenient: tuple[list[int], dict[int, tuple[int, int]]] | None = None
 
 
 @attrs.frozen(kw_only=True)
@@ -105,6 +144,14 @@ class CycleAssignment:
             if self._pur[a] == self._pur[b]:
                 self._sibling[a], self._sibling[b] = b, a
         self._excluded: set[tuple[int, int]] = set()
+        self._version = 0  # bumped whenever eligibility, picks or witness change
+        self._under_trees: _UnderTrees | None = None
+        # Searches towards a reviewer, kept while nothing changes (see _chain_to).
+        self._dead_ends: tuple[int, dict[_DeadEnd, _Kept]]
+        self._dead_ends = (-1, {})
+        # Chains found so far, by the reviewer they start or end at (to try first).
+        self._chains_from: dict[int, dict[int, int]] = {}
+        self._chains_to: dict[int, dict[int, int]] = {}
         self._changes = 0  # picks, releases and deferrals so far
         # What ``allowed`` last found: slot, at which change, candidate -> witness.
         self._confirmed: tuple[int, int, dict[int, list[int]]] = (-1, -1, {})
@@ -223,7 +270,9 @@ class CycleAssignment:
     # -- eligibility, picks and witness ----------------------------------------------
 
     def _set_eligibility(self) -> None:
-        self._static = [self._eligible(s) for s in range(len(self.slots))]
+        self._version += 1
+        alike: dict[tuple[frozenset[Instrument], str | None], list[int]] = {}
+        self._static = [self._eligible(s, alike) for s in range(len(self.slots))]
         self._static_tuple = tuple(tuple(e) for e in self._static)
         self._static_sets = [frozenset(e) for e in self._static]
         self._eligible_slots: list[list[int]] = [[] for _ in self.parties]
@@ -236,6 +285,7 @@ class CycleAssignment:
 
     def _set_pick(self, s: int, r: int) -> None:
         self._changes += 1
+        self._version += 1
         old = self.picks[s]
         if old >= 0:
             self._pick_load[old] -= 1
@@ -246,6 +296,7 @@ class CycleAssignment:
             self._pick_reviews[r].add(self._pur[s])
 
     def _set_witness(self, w: list[int]) -> None:
+        self._version += 1
         self._witness = w
         self._w_load = [0] * len(self.parties)
         self._w_reviews = [set() for _ in self.parties]
@@ -255,20 +306,35 @@ class CycleAssignment:
             self._w_reviews[r].add(self._pur[s])
             self._w_slots[r].append(s)
 
-    def _eligible(self, s: int) -> list[int]:
+    def _eligible(
+        self,
+        s: int,
+        alike: dict[tuple[frozenset[Instrument], str | None], list[int]],
+    ) -> list[int]:
+        """The States that may fill slot ``s`` whatever else is picked.
+
+        ``alike`` keeps, for each set of Protocols (and region, for a same-region
+        slot), the States parties to them, so each such list is made once.
+        """
         slot = self.slots[s]
         pur = self.parties[self._pur[s]]
-        return [
-            r
-            for r in self.reviewers
-            if r != self._pur[s]
-            and (slot.year, r) not in self._excluded
-            and pur.protocols <= self.parties[r].protocols
-            and (
-                slot.kind != SAME_REGION
-                or self.parties[r].regional_group == pur.regional_group
-            )
-        ]
+        region = pur.regional_group if slot.kind == SAME_REGION else None
+        key = (pur.protocols, region)
+        base = alike.get(key)
+        if base is None:
+            base = alike[key] = [
+                r
+                for r in self.reviewers
+                if pur.protocols <= self.parties[r].protocols
+                and (
+                    slot.kind != SAME_REGION
+                    or self.parties[r].regional_group == pur.regional_group
+                )
+            ]
+        own = self._pur[s]
+        if not self._excluded:
+            return [r for r in base if r != own]
+        return [r for r in base if r != own and (slot.year, r) not in self._excluded]
 
     def _refresh_witness(self) -> None:
         solution = self._solve(list(self.picks), self._witness or None)
@@ -286,12 +352,22 @@ class CycleAssignment:
     def _adopt_witness(self, changes: dict[int, int] | None) -> None:
         """Bring the witness in line with the picks after a pick."""
         if changes is not None:
-            moved = list(self._witness)
+            self._version += 1
+            w = self._witness = list(self._witness)  # a confirmed set keeps its own
+            touched: set[int] = set()
             for t, x in changes.items():
-                moved[t] = x
-            self._set_witness(moved)  # rebuilt whole: a change set may pass through
-            # states where one reviewer holds both slots of a State; only the
-            # reviewers that gained a review can now hold too many.
+                old = w[t]
+                w[t] = x
+                self._w_load[old] -= 1
+                self._w_slots[old].remove(t)
+                self._w_load[x] += 1
+                self._w_slots[x].append(t)
+                touched.update((old, x))
+            # Reviews rebuilt from the slots held: a change set may pass through
+            # states where one reviewer holds both slots of a State.
+            for x in touched:
+                self._w_reviews[x] = {self._pur[t] for t in self._w_slots[x]}
+            # Only the reviewers that gained a review can now hold too many.
             self._rebalance(among=set(changes.values()))
             return
         solution = self._solve(list(self.picks), self._witness)
@@ -374,29 +450,230 @@ class CycleAssignment:
         over = [x for x, d in delta.items() if self._w_load[x] + d > self.max_reviews]
         under = [x for x, d in delta.items() if self._w_load[x] + d < self.min_reviews]
         if not over and not under:
-            return changes if self._changes_keep_rules(changes) else None
+            return self._settled(changes)
+        if len(changes) == 1 and len(under) == 1:
+            return self._mend_under(changes, over)
+        return self._mend_by_chains(changes, over, under)
+
+    def _mend_by_chains(
+        self, changes: dict[int, int], over: list[int], under: list[int]
+    ) -> dict[int, int] | None:
         # One chain per reviewer out of bounds; or, for one of each, a single
         # chain from the one with a review too many to the one with one too few.
         each: list[_ChainStep] = [(x, None, True) for x in over]
         each += [(x, None, False) for x in under]
+        reused = self._reused_chains(changes, each)
+        if reused is not None:
+            return reused
         attempts: list[list[_ChainStep]] = [each]
         if len(over) == 1 and len(under) == 1:
             attempts.append([(over[0], under[0], True)])
-        for plan in attempts:
-            merged = dict(changes)
-            for node, target, outward in plan:
-                chain = (
-                    self._chain_from(node, target, merged)
-                    if outward
-                    else self._chain_to(node, merged)
-                )
-                if chain is None:
-                    break
-                merged.update(chain)
-            else:
-                if self._changes_keep_rules(merged):
-                    return merged
+        for mutual in (True, False):
+            for plan in attempts:
+                settled = self._run_plan(changes, plan, mutual=mutual)
+                if settled is not None:
+                    return settled
         return None
+
+    def _run_plan(
+        self, changes: dict[int, int], plan: list[_ChainStep], *, mutual: bool
+    ) -> dict[int, int] | None:
+        """``changes`` mended by the chains of ``plan``, settled; ``None`` if stuck."""
+        merged = dict(changes)
+
+        def settles(chain: dict[int, int]) -> bool:
+            return self._settled({**merged, **chain}) is not None
+
+        for step, (node, target, outward) in enumerate(plan):
+            # The last chain mends the last load: take the first that settles.
+            accept = settles if not mutual and step == len(plan) - 1 else None
+            chain = (
+                self._chain_from(node, target, merged, mutual=mutual, accept=accept)
+                if outward
+                else self._chain_to(node, merged, mutual=mutual, accept=accept)
+            )
+            if chain is None:
+                return None
+            if mutual and target is None:
+                (self._chains_from if outward else self._chains_to)[node] = chain
+            merged.update(chain)
+        return self._settled(merged)
+
+    def _reused_chains(
+        self, changes: dict[int, int], plan: list[_ChainStep]
+    ) -> dict[int, int] | None:
+        """``changes`` mended by chains found earlier for the same reviewers.
+
+        A chain found for a reviewer usually still serves after a few picks and
+        witness changes elsewhere; :meth:`_settled` checks that it still keeps
+        every rule. ``None``: there is none, or it no longer serves.
+        """
+        merged = dict(changes)
+        for node, _, outward in plan:
+            chain = (self._chains_from if outward else self._chains_to).get(node)
+            if chain is None or any(t in merged for t in chain):
+                return None
+            merged.update(chain)
+        return self._settled(merged)
+
+    def _mend_under(
+        self, changes: dict[int, int], over: list[int]
+    ) -> dict[int, int] | None:
+        """Mend a slot that changed hands, leaving its holder a review too few.
+
+        The chains towards the holder hardly depend on who takes the slot, and
+        every candidate of the slot asks for them: they are searched once for a
+        stand-in taker (``_NOBODY``), kept until the witness or the picks change,
+        and then checked for each candidate. A candidate the search reached can
+        pass one of its own slots down a chain to the holder (its load is then
+        unchanged); otherwise a chain from a reviewer with one to spare serves,
+        with, if the candidate had no room, a chain from the candidate. Any
+        repair found keeps every rule (:meth:`_settled` checks): only how quickly
+        a candidate is confirmed depends on which one is found.
+        """
+        ((s, r),) = changes.items()
+        o = self._witness[s]
+        trees = self._under_trees
+        if trees is None or trees.slot != s or trees.version != self._version:
+            found, went = self._tree_to(o, {s: _NOBODY}, mutual=True, ends=1)
+            trees = _UnderTrees(slot=s, version=self._version, found=found, went=went)
+            self._under_trees = trees
+        if r in trees.went:
+            settled = self._settled({s: r, **self._path_to(trees.went, r, o)})
+            if settled is not None:
+                return settled
+        if trees.found:
+            settled = self._with_room(
+                changes, over, self._path_to(trees.went, trees.found[0], o)
+            )
+            if settled is not None:
+                return settled
+            return self._mend_by_chains(changes, over, [o])  # the stand-in misled
+        return self._mend_under_leniently(changes, over, trees)
+
+    def _mend_under_leniently(
+        self, changes: dict[int, int], over: list[int], trees: _UnderTrees
+    ) -> dict[int, int] | None:
+        """As :meth:`_mend_under`, with chains that may make mutual reviews."""
+        ((s, r),) = changes.items()
+        o = self._witness[s]
+        if trees.lenient is None:
+            trees.lenient = self._tree_to(
+                o, {s: _NOBODY}, mutual=False, ends=_LENIENT_ENDS
+            )
+        ends, went = trees.lenient
+        if r in went:
+            settled = self._settled({s: r, **self._path_to(went, r, o)})
+            if settled is not None:
+                return settled
+        for x in ends:
+            settled = self._with_room(changes, over, self._path_to(went, x, o))
+            if settled is not None:
+                return settled
+        if r in went:  # the tree's way from the candidate did not settle: search
+            plan: list[_ChainStep] = [(r, o, True)] if over else [(o, None, False)]
+            return self._run_plan(changes, plan, mutual=False)
+        return None
+
+    def _with_room(
+        self, changes: dict[int, int], over: list[int], chain: dict[int, int]
+    ) -> dict[int, int] | None:
+        """``changes`` and ``chain``, and a chain from each of ``over``; settled."""
+        merged = {**changes, **chain}
+        for x in over:
+            known = self._chains_from.get(x)
+            if known is not None and not any(t in merged for t in known):
+                settled = self._settled({**merged, **known})
+                if settled is not None:
+                    return settled
+            passed = self._chain_from(x, None, merged)
+            if passed is None:
+                return None
+            self._chains_from[x] = passed
+            merged.update(passed)
+        return self._settled(merged)
+
+    def _tree_to(
+        self, end: int, changes: dict[int, int], *, mutual: bool, ends: int
+    ) -> tuple[list[int], dict[int, tuple[int, int]]]:
+        """The search of :meth:`_chain_to`, to the first ``ends`` with one to spare.
+
+        Returns those reviewers, and how each reviewer reached was reached.
+        """
+        delta = self._delta(changes)
+        found: list[int] = []
+        went: dict[int, tuple[int, int]] = {end: (-1, -1)}
+        frontier = [end]
+        while frontier:
+            following: list[int] = []
+            for y in frontier:
+                for t in self._eligible_slots[y]:
+                    if self.picks[t] >= 0 or t in changes:
+                        continue
+                    x = self._witness[t]
+                    if x in went or not self._can_take(
+                        t, y, changes, went[y][1], mutual=mutual
+                    ):
+                        continue
+                    went[x] = (y, t)
+                    if self._w_load[x] + delta.get(x, 0) > self.min_reviews:
+                        found.append(x)
+                        if len(found) >= ends:
+                            return found, went
+                    following.append(x)
+            frontier = following
+        return found, went
+
+    @staticmethod
+    def _path_to(
+        went: dict[int, tuple[int, int]], start: int, end: int
+    ) -> dict[int, int]:
+        """The slots passed on from ``start`` to ``end`` along a search's tree."""
+        moved: dict[int, int] = {}
+        node = start
+        while node != end:
+            receiver, slot = went[node]
+            moved[slot] = receiver
+            node = receiver
+        return moved
+
+    def _settled(self, changes: dict[int, int]) -> dict[int, int] | None:
+        """``changes``, with mutual reviews they create moved on; ``None`` if stuck.
+
+        A change can give ``x`` a review of ``p`` while ``p`` reviews ``x`` in an
+        open slot of the witness: that slot then goes to a reviewer with room.
+        """
+        merged = dict(changes)
+        for _ in range(_SETTLE_STEPS):
+            if self._changes_keep_rules(merged):
+                return merged
+            u = self._mutual_conflict(merged)
+            if u < 0:
+                return None
+            p = self._witness[u]
+            delta = self._delta(merged)
+            if self._w_load[p] + delta.get(p, 0) <= self.min_reviews:
+                return None
+            for z in self._static[u]:
+                if (
+                    z != p
+                    and self._w_load[z] + delta.get(z, 0) < self.max_reviews
+                    and (self._can_take(u, z, merged))
+                ):
+                    merged[u] = z
+                    break
+            else:
+                return None
+        return merged if self._changes_keep_rules(merged) else None
+
+    def _mutual_conflict(self, changes: dict[int, int]) -> int:
+        """An open, unchanged slot of the witness that a change makes mutual; or -1."""
+        for t, x in changes.items():
+            p = self._pur[t]
+            for u in self._w_slots[p]:
+                if self._pur[u] == x and u not in changes:
+                    return u if self.picks[u] < 0 else -1
+        return -1
 
     def _delta(self, changes: dict[int, int]) -> dict[int, int]:
         delta: dict[int, int] = {}
@@ -407,7 +684,13 @@ class CycleAssignment:
         return delta
 
     def _can_take(
-        self, t: int, y: int, changes: dict[int, int], giving: int = -1
+        self,
+        t: int,
+        y: int,
+        changes: dict[int, int],
+        giving: int = -1,
+        *,
+        mutual: bool = True,
     ) -> bool:
         """Could ``y`` take open slot ``t`` of the witness with ``changes`` made?
 
@@ -420,15 +703,24 @@ class CycleAssignment:
         holder = changes.get(sib, self._witness[sib]) if sib >= 0 else -1
         if holder == y and sib != giving:
             return False
-        return y not in self._w_reviews[self._pur[t]]
+        return not mutual or y not in self._w_reviews[self._pur[t]]
 
     def _chain_from(
-        self, start: int, target: int | None, changes: dict[int, int]
+        self,
+        start: int,
+        target: int | None,
+        changes: dict[int, int],
+        *,
+        mutual: bool = True,
+        accept: _Accept | None = None,
     ) -> dict[int, int] | None:
         """Slots passed on from ``start`` until one reaches ``target``.
 
         If no target is named, any reviewer with room for one more review will do.
+        ``mutual=False`` lets the chain make mutual reviews, for :meth:`_settled`
+        to mend; ``accept`` then turns down chains (a few) that cannot be mended.
         """
+        rejects = 0
         delta = self._delta(changes)
         came: dict[int, tuple[int, int]] = {start: (-1, -1)}
         frontier = [start]
@@ -439,18 +731,90 @@ class CycleAssignment:
                     if self.picks[t] >= 0 or t in changes:
                         continue
                     for y in self._static[t]:
-                        if y in came or not self._can_take(t, y, changes):
+                        if y in came or not self._can_take(
+                            t, y, changes, mutual=mutual
+                        ):
                             continue
                         came[y] = (x, t)
                         room = self._w_load[y] + delta.get(y, 0) < self.max_reviews
                         if y == target or (target is None and room):
-                            return self._unwind(came, y)
+                            chain = self._unwind(came, y)
+                            if accept is None or accept(chain):
+                                return chain
+                            rejects += 1
+                            if rejects > _REJECTS:
+                                return None
                         following.append(y)
             frontier = following
         return None
 
-    def _chain_to(self, end: int, changes: dict[int, int]) -> dict[int, int] | None:
-        """Slots passed on towards ``end`` from a reviewer with one to spare."""
+    def _chain_to(
+        self,
+        end: int,
+        changes: dict[int, int],
+        *,
+        mutual: bool = True,
+        accept: _Accept | None = None,
+    ) -> dict[int, int] | None:
+        """Slots passed on towards ``end`` from a reviewer with one to spare.
+
+        ``mutual`` and ``accept`` as for :meth:`_chain_from`.
+
+        Each search is kept (until the witness or the picks change) with the
+        slots it was made under. Asked again with changes to the same slots, it
+        answers at once: with the chain it found, or, if it found none, with a
+        chain from a reviewer that the changes give a review (the only new end a
+        search could reach), if it reached one. The caller checks the result
+        against every rule, as always.
+        """
+        key = (end, frozenset(changes), mutual)
+        if self._dead_ends[0] != self._version:
+            self._dead_ends = (self._version, {})
+        kept = self._dead_ends[1].get(key)
+        if isinstance(kept, tuple):  # a chain found under changes to these slots
+            return kept[0]
+        if kept is not None:
+            return self._from_gainer(end, changes, kept, accept)
+        if mutual and accept is None:
+            found, went = self._tree_to(end, changes, mutual=True, ends=1)
+            if found:
+                chain = self._path_to(went, found[0], end)
+                self._dead_ends[1][key] = (chain,)
+                return chain
+            self._dead_ends[1][key] = went
+            return self._from_gainer(end, changes, went, accept)
+        searched, went, _ = self._searched_chain_to(
+            end, changes, mutual=mutual, accept=accept
+        )
+        if searched is None:
+            self._dead_ends[1][key] = went
+        return searched
+
+    def _from_gainer(
+        self,
+        end: int,
+        changes: dict[int, int],
+        went: dict[int, tuple[int, int]],
+        accept: _Accept | None,
+    ) -> dict[int, int] | None:
+        """A chain from one that ``changes`` give a review to, if one was reached."""
+        for x in changes.values():
+            if x != end and x in went:
+                chain = self._path_to(went, x, end)
+                if accept is None or accept(chain):
+                    return chain
+        return None
+
+    def _searched_chain_to(
+        self,
+        end: int,
+        changes: dict[int, int],
+        *,
+        mutual: bool,
+        accept: _Accept | None,
+    ) -> tuple[dict[int, int] | None, dict[int, tuple[int, int]], int]:
+        """The search of :meth:`_chain_to`: the chain, the tree, the turned down."""
+        rejects = 0
         delta = self._delta(changes)
         went: dict[int, tuple[int, int]] = {end: (-1, -1)}
         frontier = [end]
@@ -461,20 +825,21 @@ class CycleAssignment:
                     if self.picks[t] >= 0 or t in changes:
                         continue
                     x = self._witness[t]
-                    if x in went or not self._can_take(t, y, changes, went[y][1]):
+                    if x in went or not self._can_take(
+                        t, y, changes, went[y][1], mutual=mutual
+                    ):
                         continue
                     went[x] = (y, t)
                     if self._w_load[x] + delta.get(x, 0) > self.min_reviews:
-                        moved: dict[int, int] = {}
-                        node = x
-                        while node != end:
-                            receiver, slot = went[node]
-                            moved[slot] = receiver
-                            node = receiver
-                        return moved
+                        moved = self._path_to(went, x, end)
+                        if accept is None or accept(moved):
+                            return moved, went, rejects
+                        rejects += 1
+                        if rejects > _REJECTS:
+                            return None, went, rejects
                     following.append(x)
             frontier = following
-        return None
+        return None, went, rejects
 
     @staticmethod
     def _unwind(came: dict[int, tuple[int, int]], last: int) -> dict[int, int]:
@@ -510,6 +875,7 @@ class CycleAssignment:
         return False
 
     def _move_witness(self, t: int, d: int) -> None:
+        self._version += 1
         old = self._witness[t]
         self._witness[t] = d
         self._w_load[old] -= 1

@@ -11,6 +11,7 @@ one ran.
 
 from __future__ import annotations
 
+import bisect
 import sys
 from typing import TYPE_CHECKING
 
@@ -176,12 +177,49 @@ def _slots_of(p: CompletionProblem) -> list[list[int]]:
     last = _LAST_SLOTS_OF[-1] if _LAST_SLOTS_OF else None  # one read: thread-safe
     if last is not None and last[0] is p.eligible:
         return last[1]
+    if (
+        last is not None
+        and len(last[0]) == len(p.eligible)
+        and len(last[1]) == p.parties
+    ):
+        # A question narrowed to a few slots (``only``) shares the rest of the
+        # tuple: patch the lists of the States those slots change.
+        differ = [
+            s
+            for s, (a, b) in enumerate(zip(last[0], p.eligible, strict=True))
+            if a is not b
+        ]
+        if len(differ) <= _FEW_NARROWED:
+            return _patched(last[1], last[0], p.eligible, differ)
     slots_of: list[list[int]] = [[] for _ in range(p.parties)]
     for s, found in enumerate(p.eligible):
         for r in found:
             slots_of[r].append(s)
     _LAST_SLOTS_OF[:] = [(p.eligible, slots_of)]
     return slots_of
+
+
+_FEW_NARROWED = 8
+"""Up to how many changed slots :func:`_slots_of` patches the last lists."""
+
+
+def _patched(
+    slots_of: list[list[int]],
+    before: tuple[tuple[int, ...], ...],
+    after: tuple[tuple[int, ...], ...],
+    differ: list[int],
+) -> list[list[int]]:
+    """``slots_of`` of ``before``, changed to that of ``after`` (same order)."""
+    patched = list(slots_of)
+    for s in differ:
+        was, now = set(before[s]), set(after[s])
+        for r in was - now:
+            patched[r] = [t for t in patched[r] if t != s]
+        for r in now - was:
+            mine = list(patched[r])
+            bisect.insort(mine, s)
+            patched[r] = mine
+    return patched
 
 
 def _owed_fit(  # noqa: PLR0913, PLR0917 - the search's state, passed as is
@@ -262,6 +300,8 @@ class OwedReviewsBound:
         }
         if not self._fits(p, owed, options, frozenset(), self.branches):
             return None
+        if not _room_fits(p, load, reviews, free):
+            return None
         raise Undecided
 
     def _fits(
@@ -286,6 +326,88 @@ class OwedReviewsBound:
         return self._fits(p, owed, options, barred | {(a, b)}, branches - 1) or (
             self._fits(p, owed, options, barred | {(b, a)}, branches - 1)
         )
+
+
+def _room_fits(
+    p: CompletionProblem,
+    load: list[int],
+    reviews: list[set[int]],
+    free: list[int],
+) -> bool:
+    """Can each open slot get a reviewer with room for one more review?
+
+    Each reviewer has ``max_reviews`` minus its picks of room; a slot counts a
+    reviewer only if the reviewer may fill it (eligible, not already the other
+    reviewer of that State, not reviewed by that State). If the open slots
+    cannot each get a distinct unit of room, no filling exists (ToR 20).
+    Slots with the fewest reviewers are matched first; a slot that finds no
+    reviewer with room left moves others along a shortest path.
+    """
+    mx = p.max_reviews
+    usable: dict[int, list[int]] = {}
+    for s in free:
+        sib = p.sibling[s]
+        taken = p.fixed[sib] if sib >= 0 else -1
+        barred = reviews[p.pur[s]] if p.mutual else ()
+        usable[s] = [
+            r for r in p.eligible[s] if load[r] < mx and r != taken and r not in barred
+        ]
+    held: dict[int, list[int]] = {}
+    match: dict[int, int] = {}
+    for s in sorted(free, key=lambda s: (len(usable[s]), s)):
+        for r in usable[s]:
+            mine = held.setdefault(r, [])
+            if len(mine) < mx - load[r]:
+                mine.append(s)
+                match[s] = r
+                break
+        else:
+            if not _room_path(s, usable, held, match, load, mx):
+                return False
+    return True
+
+
+def _room_path(  # noqa: PLR0913, PLR0917 - the matching's state, passed as is
+    start: int,
+    usable: dict[int, list[int]],
+    held: dict[int, list[int]],
+    match: dict[int, int],
+    load: list[int],
+    mx: int,
+) -> bool:
+    """Give open slot ``start`` a reviewer, moving slots along a shortest path."""
+    came_to: dict[int, int] = {}  # reviewer -> the slot that would move to it
+    queue = [start]
+    for x in queue:
+        for r in usable[x]:
+            if r in came_to:
+                continue
+            came_to[r] = x
+            mine = held.setdefault(r, [])
+            if len(mine) < mx - load[r]:
+                _move_along(r, came_to, held, match)
+                return True
+            queue.extend(mine)
+    return False
+
+
+def _move_along(
+    end: int,
+    came_to: dict[int, int],
+    held: dict[int, list[int]],
+    match: dict[int, int],
+) -> None:
+    """Move each slot of the path found by :func:`_room_path` to its reviewer."""
+    r = end
+    while True:
+        slot = came_to[r]
+        before = match.get(slot)
+        match[slot] = r
+        held[r].append(slot)
+        if before is None:
+            return
+        held[before].remove(slot)
+        r = before
 
 
 def _match_owed(
@@ -322,6 +444,10 @@ def _augment(
     start: int, options: dict[int, list[int]], slot_of: dict[int, int]
 ) -> bool:
     """Give ``start`` one more slot, moving others along a path; False if none."""
+    for s in options[start]:  # a free slot at once, the common case
+        if s not in slot_of:
+            slot_of[s] = start
+            return True
     seen: set[int] = set()
     stack = [(start, iter(options[start]))]
     path: list[tuple[int, int]] = []  # (reviewer, slot it takes), along the stack
@@ -373,7 +499,9 @@ class NearbySearch:
         p = problem
         hint = p.hint
         if hint is None:  # nothing to start from: a short search from scratch
-            return SearchSolver(self.max_nodes).complete(p)
+            # (a budget for every open slot: filling them takes one try each)
+            free = sum(1 for r in p.fixed if r < 0)
+            return SearchSolver(self.max_nodes + 2 * free).complete(p)
         slots = range(len(p.fixed))
         broken = [
             s
