@@ -50,7 +50,6 @@ from untoc_core.drawing.inputs import (
 )
 from untoc_core.drawing.model import CycleDraws
 from untoc_core.drawing.model import evolve as evolve_draws
-from untoc_core.drawing.model import replay as replay_draws
 from untoc_core.drawing.pool import DrawParty
 from untoc_core.drawing.refusals import InputsFrozen, SeedNotFixed
 from untoc_core.drawing.stream import Lot
@@ -67,6 +66,7 @@ from untoc_core.ports import (
     Recorded,
     SignatureCheck,
 )
+from untoc_core.registry import model as reg_model
 from untoc_core.registry.commands import Command as RegistryCommand
 from untoc_core.reports import oversight as ovs
 from untoc_core.reports import publication as pub
@@ -128,18 +128,20 @@ class Mechanism:
         self.key_custody = key_custody
         self.signatures = signatures
         self._folds: dict[str, tuple[Any, int]] = {}
+        self._drawn_days: dict[tuple[int, int], dt.date] = {}
 
     # -- reading -------------------------------------------------------------------
 
     def registry(self, *, at_version: int | None = None) -> reg.Registry:
         """The registry now, or as it stood at a version of its stream."""
+        if at_version is None:
+            return self._folded(REGISTRY_STREAM, reg.Registry, reg_model.evolve)
         records = self.store.read_stream(REGISTRY_STREAM, to_version=at_version)
         return reg.replay((r.version, r.event) for r in records)
 
     def conference(self) -> conf.Conference:
         """Every recorded decision of the Conference."""
-        records = self.store.read_stream(CONFERENCE_STREAM)
-        return conf.replay((r.version, r.event) for r in records)
+        return self._folded(CONFERENCE_STREAM, conf.Conference, evolve_conference)
 
     def parties_at_start(self, cycle: int) -> list[reg.RegistryEntry]:
         """The States parties at the start of a cycle: all to be reviewed (ToR 12)."""
@@ -375,8 +377,9 @@ class Mechanism:
 
     def cycle_draws(self, cycle: int) -> CycleDraws:
         """Everything drawn in a cycle, from its stream ``draw/cycle-<n>``."""
-        records = self.store.read_stream(draw_stream_of(cycle))
-        return replay_draws(((r.version, r.event) for r in records), cycle=cycle)
+        return self._folded(
+            draw_stream_of(cycle), lambda: CycleDraws(cycle=cycle), evolve_draws
+        )
 
     def review_years(self, cycle: int) -> tuple[tuple[str, ...], ...]:
         """For years 1..N, the States reviewed that year, after deferrals (ToR 14).
@@ -1316,10 +1319,15 @@ class Mechanism:
         raise InvalidInput(msg)
 
     def _drawn_on(self, cycle: int, year: int) -> dt.date | None:
+        known = self._drawn_days.get((cycle, year))
+        if known is not None:  # a draw, once recorded, never moves
+            return known
         for record in self.store.read_stream(draw_stream_of(cycle)):
             event = record.event
             if isinstance(event, ReviewersDrawn) and event.year == year:
-                return record.recorded_at.date()
+                day = record.recorded_at.date()
+                self._drawn_days[(cycle, year)] = day
+                return day
         return None
 
     def _check_previous_cycle(self, cycle: int) -> None:

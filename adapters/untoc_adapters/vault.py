@@ -77,6 +77,9 @@ class Vault:
     _identities: dict[str, PrincipalIdentity] = attrs.field(
         factory=dict, init=False, repr=False
     )
+    _data_keys: dict[tuple[str, str, Scope, int], bytes] = attrs.field(
+        factory=dict, init=False, repr=False
+    )
 
     def register(
         self,
@@ -237,11 +240,22 @@ class Vault:
     def _data_key(
         self, identity: PrincipalIdentity, review: str, scope: Scope, epoch: int
     ) -> bytes:
+        """The data key of a scope's epoch, from the principal's own grant.
+
+        A data key never changes for its epoch (revoking a grant turns the scope
+        to a new epoch), so each is unwrapped once per vault.
+        """
+        held = (identity.principal, review, scope, epoch)
+        found = self._data_keys.get(held)
+        if found is not None:
+            return found
         keys = self.mechanism.review_access(review).keys
         wrapped = keys.grants.get((scope, epoch, identity.principal))
         if wrapped is None:
             raise AccessDenied
-        return open_grant(_grant(wrapped), identity.decryption_key)
+        found = open_grant(_grant(wrapped), identity.decryption_key)
+        self._data_keys[held] = found
+        return found
 
     def _open(
         self,

@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
-import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Final
 
@@ -52,7 +51,9 @@ FOLLOWED_UP: Final = frozenset(
 )
 """The findings of a previous review its party reports progress on (ToR 41)."""
 SHEETS: Final = ("general", *(i.value for i in Instrument), "follow-up")
-_ALLOWED_CONTROLS: Final = frozenset("\t\n\r")
+_CONTROL: Final = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]"
+)
 _DATE: Final = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
@@ -299,18 +300,23 @@ def _check_answer(bank: QuestionBank, question: IssuedQuestion, value: str) -> N
 def check_text(where: str, value: str, limit: int) -> None:
     """Refuse text longer than ``limit`` or holding control characters.
 
+    Tabs and line breaks are text; other control characters (C0, DEL, C1), lone
+    surrogates and the non-characters U+FFFE and U+FFFF are not.
+
     Raises:
         InvalidInput: naming ``where`` and the problem.
     """
     if len(value) > limit:
         msg = f"{where} has {len(value)} characters; at most {limit} are kept"
         raise InvalidInput(msg)
-    for i, char in enumerate(value):
-        if char in _ALLOWED_CONTROLS:
-            continue
-        if unicodedata.category(char) in {"Cc", "Cs"} or char in "\ufffe\uffff":
-            msg = f"{where} holds the control character U+{ord(char):04X} at {i + 1}"
-            raise InvalidInput(msg)
+    found = _CONTROL.search(value)
+    if found is not None:
+        char = found.group()
+        msg = (
+            f"{where} holds the control character U+{ord(char):04X} "
+            f"at {found.start() + 1}"
+        )
+        raise InvalidInput(msg)
 
 
 def check_stakeholders(stakeholders: Sequence[Stakeholder]) -> tuple[Stakeholder, ...]:

@@ -121,11 +121,15 @@ class KeyServiceRows:
     keys: KeyService
     key_id: str = ROWS_KEY_ID
     format: int = 1
+    _created: set[str] = attrs.field(factory=set, init=False, eq=False, repr=False)
+    """The keys known to exist, so the key service is not listed on every row."""
 
     def seal(self, body: bytes, location: RowLocation) -> bytes:
         """Encrypt the body, bound to the row's location."""
-        if self.key_id not in self.keys.key_ids():
-            self.keys.create_key(self.key_id)
+        if self.key_id not in self._created:
+            if self.key_id not in self.keys.key_ids():
+                self.keys.create_key(self.key_id)
+            self._created.add(self.key_id)
         return self.keys.wrap(self.key_id, body, aad=location.canonical())
 
     def open(self, sealed: bytes, location: RowLocation) -> bytes:
