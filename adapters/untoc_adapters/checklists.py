@@ -386,7 +386,12 @@ def checklist_status(
         language: The language to word missing questions in; the latest draft's,
             else English, when empty.
         bank: The question bank; the shipped one by default.
+
+    Raises:
+        InvalidInput: ``review`` is not a review id.
+        UnknownParty: its State is not in the registry.
     """
+    mechanism.registry().entry(review.rpartition("/")[2])
     state = mechanism.checklist(review)
     latest = state.latest
     if state.issued is None:

@@ -29,6 +29,7 @@ from untoc_adapters.render.docx import render_docx
 from untoc_adapters.render.html import render_html
 from untoc_adapters.render.messages import word
 from untoc_adapters.render.pdf import render_pdf
+from untoc_adapters.render.plain import PlainDocument
 from untoc_adapters.vault import Vault
 from untoc_core.confidentiality import AccessDenied, Scope
 from untoc_core.errors import InvalidInput
@@ -43,7 +44,7 @@ from untoc_core.reports.document import (
     Block,
     Content,
     Document,
-    Heading,
+    Marking,
     Msg,
     Paragraph,
 )
@@ -62,7 +63,11 @@ class Format(enum.StrEnum):
 
 def render(document: Document, fmt: Format) -> bytes:
     """``document`` worded in its language and rendered in ``fmt``."""
-    plain = word(document)
+    return render_plain(word(document), fmt)
+
+
+def render_plain(plain: PlainDocument, fmt: Format) -> bytes:
+    """A worded document rendered in ``fmt`` (a pure function: safe in a worker)."""
     match fmt:
         case Format.DOCX:
             return render_docx(plain)
@@ -187,55 +192,60 @@ def summary_document(
     report, its findings in the language they were written in (and marked).
     """
     check_language(language)
-    mechanism = vault.mechanism
-    material = mechanism.review_material(review)
+    material = vault.mechanism.review_material(review)
     section = summary_section(review, language)
     facts = report_facts(vault, as_principal, review, today=today)
-    full = country.country_report(facts, language)
-    state = facts.review
+    delivered = None
+    if material.latest(Scope.EXECUTIVE_SUMMARY, section) is not None:
+        delivered = vault.read(
+            as_principal, review, Scope.EXECUTIVE_SUMMARY, section
+        ).decode("utf-8")
+    return summary_from(facts, language, today=today, delivered=delivered)
+
+
+def summary_from(
+    facts: country.ReportFacts,
+    language: str,
+    *,
+    today: dt.date,
+    delivered: str | None = None,
+) -> Document:
+    """The executive summary in ``language`` from a report's facts.
+
+    Args:
+        facts: What the country review report is built from.
+        language: The summary's language.
+        today: The day it is produced.
+        delivered: The text of the ``language`` version delivered, if any; else
+            the summary is section III of the report.
+    """
+    check_language(language)
     title = Msg(
         id="summary.title",
         params={
-            "state": _name(mechanism, state.party_under_review, language),
+            "state": facts.registry.entry(facts.review.party_under_review).name(
+                Language(language)
+            ),
             "cycle": facts.cycle.number,
         },
     )
     blocks: tuple[Block, ...]
-    if material.latest(Scope.EXECUTIVE_SUMMARY, section) is not None:
-        text = vault.read(
-            as_principal, review, Scope.EXECUTIVE_SUMMARY, section
-        ).decode("utf-8")
+    if delivered is not None:
         blocks = tuple(
             Paragraph(text=(Content(text=p, language=language),))
-            for p in text.split("\n\n")
+            for p in delivered.split("\n\n")
             if p.strip()
         )
     else:
-        blocks = _section_iii(full.blocks)
+        blocks = country.summary_blocks(facts, language)
     return Document(
         kind="executive-summary",
         language=language,
         title=(title,),
-        marking=full.marking,
+        marking=Marking.CONFIDENTIAL,
         blocks=blocks,
         dated=today,
     )
-
-
-def _section_iii(blocks: Sequence[Block]) -> tuple[Block, ...]:
-    """The blocks of the report's section III (executive summary), headings below it."""
-    starts = [
-        i for i, b in enumerate(blocks) if isinstance(b, Heading) and b.level == 1
-    ]
-    for i, start in enumerate(starts):
-        if blocks[start] == Heading(level=1, text=(Msg(id="bp.III"),)):
-            end = starts[i + 1] if i + 1 < len(starts) else len(blocks)
-            return tuple(blocks[start + 1 : end])
-    return ()
-
-
-def _name(mechanism: Mechanism, code: str, language: str) -> str:
-    return mechanism.registry().entry(code).name(Language(language))
 
 
 def deliver_translation(
@@ -373,10 +383,15 @@ def thematic_document(  # noqa: PLR0913 - the report and its options
     language: str,
     today: dt.date,
     group: str = "",
+    compilation: tuple[list[compiled.CompiledFinding], int] | None = None,
 ) -> Document:
-    """The thematic implementation report of a cycle, or an addendum (ToR 34)."""
+    """The thematic implementation report of a cycle, or an addendum (ToR 34).
+
+    ``compilation`` is :func:`compiled_findings` already made (several documents
+    of one cycle need it); without it, it is made here.
+    """
     check_language(language)
-    findings, reports = compiled_findings(vault, as_principal, cycle)
+    findings, reports = compilation or compiled_findings(vault, as_principal, cycle)
     themes = [
         (cid, Content(text=t, language="en"))
         for cid, t in _themes(vault.mechanism, cycle)
@@ -400,15 +415,17 @@ def expert_group_document(  # noqa: PLR0913 - the report and its options
     year: int,
     language: str,
     today: dt.date,
+    compilation: tuple[list[compiled.CompiledFinding], int] | None = None,
 ) -> Document:
     """The technical expert group report of a year of a cycle (ToR 37 sexies).
 
-    Built from the compilation and the published executive summaries, and the
-    other information the group recorded; never from a country review report.
+    Built from the compilation (``compilation``, or made here) and the published
+    executive summaries, and the other information the group recorded; never
+    from a country review report.
     """
     check_language(language)
     mechanism = vault.mechanism
-    findings, _ = compiled_findings(vault, as_principal, cycle)
+    findings, _ = compilation or compiled_findings(vault, as_principal, cycle)
     summaries = sum(
         1
         for state in reviews_of(mechanism, cycle)
@@ -453,7 +470,9 @@ __all__ = [
     "performance_document",
     "publish",
     "render",
+    "render_plain",
     "report_facts",
     "summary_document",
+    "summary_from",
     "thematic_document",
 ]

@@ -36,25 +36,6 @@ def registry_positions(data_dir: Path) -> int:
     return version
 
 
-def test_demo_prints_the_registry_summary_with_as_of_dates(tmp_path: Path) -> None:
-    code, out, _ = untoc(tmp_path, "demo")
-    assert code == 0
-    assert "States parties by regional group and instrument" in out
-    assert "193" in out  # parties to the Convention in the shipped snapshot
-    assert "as of 2014-01-27" in out
-    assert "STALE" in out
-    assert (tmp_path / "events.sqlite3").is_file()
-
-
-def test_running_the_demo_twice_records_nothing_new(tmp_path: Path) -> None:
-    untoc(tmp_path, "demo")
-    version = registry_positions(tmp_path)
-    code, out, _ = untoc(tmp_path, "demo")
-    assert code == 0
-    assert "0 changes recorded" in out
-    assert registry_positions(tmp_path) == version
-
-
 def test_parties_list_json_is_one_document_with_every_entry(tmp_path: Path) -> None:
     untoc(tmp_path, "init")
     code, out, _ = untoc(tmp_path, "parties", "list", "--json")

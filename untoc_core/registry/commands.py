@@ -117,13 +117,40 @@ def decide(state: Registry, command: Command, rulebook: Rulebook) -> tuple[Event
             )
 
 
+_MAX_NAME = 200
+_MAX_TEXT = 2000
+_NOT_TEXT = re.compile(
+    "[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff"
+    "\ud800-\udfff\ufffe\uffff]"
+)
+"""Control characters, zero-width and bidirectional formatting marks, and lone
+surrogates: none belongs in a name or a one-line record of the roster."""
+
+
+def _text(what: str, value: str, limit: int) -> str:
+    """``value`` stripped; refuse it if too long or holding invisible controls."""
+    text = value.strip()
+    if len(text) > limit:
+        msg = f"{what} has {len(text)} characters; at most {limit} are kept"
+        raise InvalidInput(msg)
+    found = _NOT_TEXT.search(text)
+    if found is not None:
+        msg = (
+            f"{what} holds the invisible or control character "
+            f"U+{ord(found.group()):04X}; type it without"
+        )
+        raise InvalidInput(msg)
+    return text
+
+
 def _appoint_focal_point(
     state: Registry, command: AppointFocalPoint
 ) -> tuple[Event, ...]:
     entry = state.entry(command.code)
     if not (entry.is_party or entry.is_signatory):
         raise NotInMechanism(entry.name())
-    name = command.name.strip()
+    name = _text("the focal point's name", command.name, _MAX_NAME)
+    _text("the focal point's expertise", command.expertise, _MAX_TEXT)
     if not name:
         msg = "the focal point needs a name"
         raise InvalidInput(msg)
@@ -152,10 +179,17 @@ def _nominate(
             "State under review and nominates no reviewing experts"
         )
         raise SignatoryCannotReview(msg)
-    name = command.name.strip()
+    name = _text("the expert's name", command.name, _MAX_NAME)
     if not name:
         msg = "a governmental expert needs a name"
         raise InvalidInput(msg)
+    for what, value in (
+        ("the expert's background", command.background),
+        ("the expert's position", command.position),
+        ("the expert's offices", command.offices),
+        *(("an area of expertise", x) for x in command.expertise),
+    ):
+        _text(what, value, _MAX_TEXT)
     expert_id = command.expert_id.strip()
     if not expert_id:
         msg = "a governmental expert needs an id"

@@ -119,6 +119,13 @@ def country_report(facts: ReportFacts, language: str) -> Document:
     )
 
 
+def summary_blocks(facts: ReportFacts, language: str) -> tuple[Block, ...]:
+    """Section III of the report (its executive summary) alone, in ``language``."""
+    builder = _Builder(facts, Language(language))
+    builder.summary()
+    return tuple(builder.out[1:])
+
+
 @attrs.define
 class _Builder:
     facts: ReportFacts

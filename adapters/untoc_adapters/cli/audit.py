@@ -58,6 +58,7 @@ from untoc_core.audit.verify import (
 )
 from untoc_core.audit.witness import cosign
 from untoc_core.canonical import canonical_json
+from untoc_core.mechanism import Mechanism
 
 app = typer.Typer(
     help="The tamper-evident history and the auditor's checks (no decryption key).",
@@ -98,24 +99,38 @@ def _verify(
 ) -> tuple[AuditResult, str | None]:
     settings = settings_of(ctx)
     with mechanism(ctx) as mech, refusals():
-        store = _recorder_store(mech.store)
-        verifier = _trusted(settings, trusted)
-        rows = list(iter_rows(store))
-        with open_log_store(settings) as log_store:
-            transparency = log_store.load(ORIGIN)
-            checkpoints = log_store.checkpoints()
-        latest = checkpoints[-1].note if checkpoints else None
         previous = read_text_file(kept) if kept is not None else None
-        snapshot = transparency.snapshot()
-        result = verify_rows(
-            rows,
-            latest if latest is not None else transparency.checkpoint(),
-            verifiers=[verifier],
-            origin=ORIGIN,
-            log=snapshot,
-            previous=previous,
-        )
-        earlier = _earlier_checkpoint_faults(checkpoints[:-1], verifier, snapshot)
+        return audit_store(settings, mech, previous=previous, trusted=trusted)
+
+
+def audit_store(
+    settings: Settings,
+    mech: Mechanism,
+    *,
+    previous: str | None = None,
+    trusted: str | None = None,
+) -> tuple[AuditResult, str | None]:
+    """Verify the store's rows against its transparency log and checkpoints.
+
+    Returns the result and the latest stored checkpoint note (``None`` if none).
+    """
+    store = _recorder_store(mech.store)
+    verifier = _trusted(settings, trusted)
+    rows = list(iter_rows(store))
+    with open_log_store(settings) as log_store:
+        transparency = log_store.load(ORIGIN)
+        checkpoints = log_store.checkpoints()
+    latest = checkpoints[-1].note if checkpoints else None
+    snapshot = transparency.snapshot()
+    result = verify_rows(
+        rows,
+        latest if latest is not None else transparency.checkpoint(),
+        verifiers=[verifier],
+        origin=ORIGIN,
+        log=snapshot,
+        previous=previous,
+    )
+    earlier = _earlier_checkpoint_faults(checkpoints[:-1], verifier, snapshot)
     if earlier:
         result = attrs.evolve(result, faults=(*earlier, *result.faults))
     return result, latest
@@ -297,15 +312,43 @@ def report(
 ) -> None:
     """Write the auditor's report for a period: integrity and control tests."""
     start, end = parse_date(from_, "--from"), parse_date(to, "--to")
-    result, latest = _verify(ctx, None, None)
     with mechanism(ctx) as mech, refusals():
-        records = read_plain_records(_recorder_store(mech.store))
-        controls = run_controls(records, period=(start, end))
-        denied = denied_by_reason(records, period=(start, end))
+        result, controls = write_audit_report(
+            settings_of(ctx), mech, (start, end), out_dir
+        )
+    failed = [c.name for c in controls if not c.passed]
+    console.print(
+        f"Report written to {safe(str(out_dir))}: integrity "
+        f"{'holds' if result.ok else 'FAILS'}, "
+        f"{len(controls) - len(failed)}/{len(controls)} controls pass."
+    )
+    if failed or not result.ok:
+        raise typer.Exit(1)
+
+
+def write_audit_report(
+    settings: Settings,
+    mech: Mechanism,
+    period: tuple[dt.date, dt.date],
+    out_dir: Path,
+    *,
+    produced_at: dt.datetime | None = None,
+) -> tuple[AuditResult, list[ControlResult]]:
+    """Verify the store and run the control tests; write report.json and .html.
+
+    Raises:
+        OSError: the folder cannot be written.
+    """
+    start, end = period
+    result, latest = audit_store(settings, mech)
+    records = read_plain_records(_recorder_store(mech.store))
+    controls = run_controls(records, period=(start, end))
+    denied = denied_by_reason(records, period=(start, end))
+    when = produced_at or dt.datetime.now(dt.UTC)
     document = {
         "scope": "confidentiality of review information (ToR 3(g), 30; GL 5)",
         "period": {"from": start.isoformat(), "to": end.isoformat()},
-        "produced_at": dt.datetime.now(dt.UTC).isoformat(),
+        "produced_at": when.isoformat(),
         "checkpoint": latest,
         "integrity": {
             "ok": result.ok,
@@ -316,21 +359,13 @@ def report(
         "controls": [_control_json(c) for c in controls],
         "denied_by_reason": dict(denied),
     }
-    with refusals():
-        out_dir.mkdir(parents=True, exist_ok=True)
-        (out_dir / "report.json").write_text(
-            json.dumps(document, indent=2, ensure_ascii=False) + "\n",
-            encoding="utf-8",
-        )
-        (out_dir / "report.html").write_text(_html(document), encoding="utf-8")
-    failed = [c.name for c in controls if not c.passed]
-    console.print(
-        f"Report written to {safe(str(out_dir))}: integrity "
-        f"{'holds' if result.ok else 'FAILS'}, "
-        f"{len(controls) - len(failed)}/{len(controls)} controls pass."
+    out_dir.mkdir(parents=True, exist_ok=True)
+    (out_dir / "report.json").write_text(
+        json.dumps(document, indent=2, ensure_ascii=False) + "\n",
+        encoding="utf-8",
     )
-    if failed or not result.ok:
-        raise typer.Exit(1)
+    (out_dir / "report.html").write_text(_html(document), encoding="utf-8")
+    return result, list(controls)
 
 
 def _html(document: dict[str, Any]) -> str:

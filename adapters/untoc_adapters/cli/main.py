@@ -8,11 +8,20 @@ error.
 
 from __future__ import annotations
 
+import re
 from importlib.metadata import version
 from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+)
 
 from untoc_adapters.cli import (
     access,
@@ -35,7 +44,8 @@ from untoc_adapters.cli.common import (
     safe,
     settings_of,
 )
-from untoc_adapters.cli.summary import print_registry_summary
+from untoc_adapters.cli.summary import print_demo_summary, print_registry_summary
+from untoc_adapters.demo import DEFAULT_SEED, Demo, check_folder
 from untoc_adapters.settings import Settings
 
 app = typer.Typer(
@@ -105,21 +115,61 @@ def init(ctx: typer.Context) -> None:
 
 
 @app.command()
-def demo(ctx: typer.Context) -> None:
-    """Run the main job on the embedded default: load the registry and summarise it."""
+def demo(
+    ctx: typer.Context,
+    seed: Annotated[
+        str,
+        typer.Option(
+            "--seed",
+            metavar="HEX",
+            help=f"The seed of the run (default: {DEFAULT_SEED}).",
+        ),
+    ] = DEFAULT_SEED,
+    force: Annotated[
+        bool,
+        typer.Option("--force", help="Empty a data folder that is not empty first."),
+    ] = False,
+) -> None:
+    """Run a whole first cycle of every State party on the embedded default.
+
+    Draws, every country review, every report, the chart, the calendar, a
+    checklist workbook in six languages, and the audit, deterministically from
+    the seed, in a fresh data folder; everything for people goes to DATA_DIR/out.
+    """
     settings = settings_of(ctx)
+    if not re.fullmatch(r"[0-9a-fA-F]{8,64}", seed):
+        msg = f"{seed!r} is not a seed: 8 to 64 hexadecimal digits"
+        raise typer.BadParameter(msg, param_hint="--seed")
+    with refusals():
+        check_folder(settings.data_dir, force=force)
+    console.print(
+        f"[bold]untoc demo[/] - seed {safe(seed)}, data folder "
+        f"{safe(settings.data_dir)} (SQLite and local key files)"
+    )
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+    ) as bars:
+        tasks: dict[str, TaskID] = {}
+
+        def progress(phase: str, done: int, total: int) -> None:
+            if phase not in tasks:
+                tasks[phase] = bars.add_task(phase, total=total)
+            bars.update(tasks[phase], completed=done, total=total)
+
+        with refusals():
+            outcome = Demo(
+                settings.data_dir, seed=seed.lower(), progress=progress
+            ).run()
     with mechanism(ctx) as mech:
-        result = mech.load_reference_snapshot()
-        registry = mech.registry()
-    console.print(
-        f"[bold]untoc demo[/] - store: {safe(settings.store)}, "
-        f"data folder: {safe(settings.data_dir)}"
-    )
-    console.print(
-        f"Registry: {len(registry.entries)} entries, {result.changes} changes "
-        f"recorded now, registry version {registry.version}."
-    )
-    print_registry_summary(registry)
+        print_registry_summary(mech.registry())
+    print_demo_summary(outcome)
+    if not outcome.audit_ok or outcome.controls_passed != outcome.controls:
+        raise typer.Exit(1)
 
 
 def run() -> None:

@@ -1,12 +1,14 @@
-"""The registry summary printed by ``untoc demo``: counts by group and instrument."""
+"""What ``untoc demo`` prints: the registry by group and instrument, then the run."""
 
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 from rich.table import Table
 
 from untoc_adapters.cli.common import console, safe
+from untoc_adapters.demo import Outcome
 from untoc_core.registry import Registry, reference_snapshot
 from untoc_core.terms import Instrument, RegionalGroup, TreatyStatus
 
@@ -78,3 +80,40 @@ def print_registry_summary(registry: Registry) -> None:
             f"[yellow]Warning - {safe(block.name)}:[/] "
             f"{safe(' '.join(block.note.split()))}"
         )
+
+
+def print_demo_summary(outcome: Outcome) -> None:
+    """Print what ``untoc demo`` did: figures, time by phase, outputs, the audit."""
+    figures = Table(title=f"untoc demo, seed {outcome.seed}")
+    figures.add_column("What")
+    figures.add_column("How many", justify="right")
+    for name, value in outcome.figures.items():
+        figures.add_row(safe(name), str(value))
+    figures.add_row("events recorded", str(outcome.audit_rows))
+    console.print(figures)
+    timings = Table(title="Time by phase")
+    timings.add_column("Phase")
+    timings.add_column("Seconds", justify="right")
+    for phase, seconds in outcome.timings.items():
+        timings.add_row(phase, f"{seconds:.1f}")
+    timings.add_row("total", f"{sum(outcome.timings.values()):.1f}")
+    console.print(timings)
+    out = outcome.data_dir / "out"
+    folders: dict[str, list[Path]] = {}
+    for path in outcome.files:
+        relative = path.relative_to(out)
+        key = relative.parts[0] if len(relative.parts) > 1 else "."
+        folders.setdefault(key, []).append(path)
+    written = Table(title=f"Written under {safe(out)}")
+    written.add_column("Folder")
+    written.add_column("Files", justify="right")
+    written.add_column("For example")
+    for key, paths in sorted(folders.items()):
+        written.add_row(safe(key), str(len(paths)), safe(paths[0].relative_to(out)))
+    console.print(written)
+    verdict = "holds" if outcome.audit_ok else "FAILS"
+    console.print(
+        f"Audit: integrity of {outcome.audit_rows} rows {verdict}; "
+        f"{outcome.controls_passed}/{outcome.controls} control tests pass "
+        f"(report in {safe(out / 'audit' / 'report.html')})."
+    )

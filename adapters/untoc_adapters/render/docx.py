@@ -164,6 +164,7 @@ class _Layout:
         self.doc = doc
         self.rtl = doc.right_to_left
         self.word: WordDocument = docx.Document()
+        self._style_ids: dict[str, str] = {}
 
     def paragraph_direction(self, paragraph: Paragraph) -> None:
         """Sets a paragraph of a right-to-left document right to left.
@@ -194,9 +195,20 @@ class _Layout:
         """A text of the document's own (a number, the date) as runs."""
         return (Run(text=text, language=self.doc.language),) if text else ()
 
+    def add_paragraph(self, style: str | None) -> Paragraph:
+        """Adds an empty paragraph in a style, by its id (looked up once each)."""
+        paragraph = self.word.add_paragraph()
+        if style is not None:
+            style_id = self._style_ids.get(style)
+            if style_id is None:
+                style_id = self.word.styles[style].style_id
+                self._style_ids[style] = style_id
+            paragraph._p.get_or_add_pPr().style = style_id
+        return paragraph
+
     def paragraph(self, runs: Runs, style: str | None = None) -> Paragraph:
         """Adds a paragraph in a style."""
-        paragraph = self.word.add_paragraph(style=style)
+        paragraph = self.add_paragraph(style)
         self.paragraph_direction(paragraph)
         self.add_runs(paragraph, runs)
         return paragraph
@@ -204,7 +216,7 @@ class _Layout:
     def numbered(self, block: PlainParagraph) -> None:
         """Adds a paragraph of the document's text, with its number if it has one."""
         style = "Quote" if block.style is Style.QUOTE else None
-        paragraph = self.word.add_paragraph(style=style)
+        paragraph = self.add_paragraph(style)
         self.paragraph_direction(paragraph)
         fmt = paragraph.paragraph_format
         if block.style is Style.QUOTE:

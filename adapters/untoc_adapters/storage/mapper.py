@@ -32,7 +32,7 @@ from eventsourcing.persistence import StoredEvent
 
 from untoc_core.canonical import canonical_json
 from untoc_core.confidentiality import AccessDenied
-from untoc_core.errors import StoreError
+from untoc_core.errors import InvalidInput, StoreError
 from untoc_core.events import Event, EventCatalogue
 from untoc_core.ports import KeyService, Recorded
 
@@ -128,7 +128,11 @@ class KeyServiceRows:
         """Encrypt the body, bound to the row's location."""
         if self.key_id not in self._created:
             if self.key_id not in self.keys.key_ids():
-                self.keys.create_key(self.key_id)
+                try:
+                    self.keys.create_key(self.key_id)
+                except InvalidInput:  # another process made it meanwhile
+                    if self.key_id not in self.keys.key_ids():
+                        raise
             self._created.add(self.key_id)
         return self.keys.wrap(self.key_id, body, aad=location.canonical())
 
