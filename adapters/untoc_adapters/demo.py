@@ -659,8 +659,11 @@ class _Story:
             ev.FocalPointAppointed(on=self.day(12), focal_point=f"{code} focal point"),
             code,
         )
+        # The experts write their findings in English (the synthetic ones are),
+        # and the report is drafted in the State's language too (ToR 49, GL 30).
+        languages = ("en", self.language) if self.language != "en" else ("en",)
         self.record(
-            ev.WorkingLanguagesAgreed(on=self.day(14), languages=(self.language,)),
+            ev.WorkingLanguagesAgreed(on=self.day(14), languages=languages),
             SECRETARIAT,
         )
         demo.mechanism.issue_checklist(self.review)
