@@ -321,6 +321,7 @@ class Demo:
                     CYCLE,
                     code,
                     "Elections delay the national consultation (synthetic).",
+                    solver=self.solver,
                 )
                 deferred += 1
             except UntocError:
