@@ -1640,21 +1640,18 @@ class Mechanism:
             state, bank or ck_bank.default_bank(), on=on, titles=self.article_titles()
         )
         country = self.country_review(review)
-        languages = [language.value for language in self.rulebook.languages]
-        today = self.clock.now().date()
-        review_model.decide(
+        review_model.decide(  # the order, dates and actor; it records the step as is
             country,
             review_events.ChecklistResponseSubmitted(on=on),
             actor=code,
-            today=today,
-            languages=languages,
+            today=self.clock.now().date(),
+            languages=[language.value for language in self.rulebook.languages],
         )
-        step = review_events.ChecklistResponseSubmitted(
-            on=on, stakeholders_consulted=tuple(consulted())
-        )
-        events = review_model.decide(
-            country, step, actor=code, today=today, languages=languages
-        )
+        events = [
+            review_events.ChecklistResponseSubmitted(
+                on=on, stakeholders_consulted=tuple(consulted())
+            )
+        ]
         record = NewEvents(
             stream=ck_events.stream_of(review),
             expected_version=state.version,

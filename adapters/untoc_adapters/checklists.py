@@ -182,12 +182,11 @@ def _finding_texts(
         if finding is None:
             continue
         try:
-            data = vault.read(
+            texts[finding_id] = vault.read_text(
                 as_principal, issued.previous_review, Scope.DOSSIER, finding.section
             )
         except (AccessDenied, InvalidInput):
             continue
-        texts[finding_id] = data.decode("utf-8", errors="replace")
     return texts
 
 

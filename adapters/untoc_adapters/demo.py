@@ -143,7 +143,7 @@ FINDINGS: Final = {
 """Synthetic findings; each review draws some, so the compilations have common ones."""
 
 
-def working_language(code: str) -> str:
+def language_of(code: str) -> str:
     """The working language the demo gives the review of ``code`` (ToR 49)."""
     for language, codes in (
         ("ar", ARABIC),
@@ -394,7 +394,7 @@ class Demo:
             review=review,
             code=code,
             reviewers=reviewers,
-            language=working_language(code),
+            language=language_of(code),
             drawn_on=drawn_on,
             late=index % LATE_EVERY == LATE_EVERY // 2,
         )
@@ -445,7 +445,7 @@ class Demo:
 
             for i, state in enumerate(states):
                 code = state.party_under_review
-                language = working_language(code)
+                language = language_of(code)
                 facts = reports.report_facts(
                     vault, SECRETARIAT, state.review, today=today
                 )

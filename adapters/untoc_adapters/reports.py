@@ -122,11 +122,12 @@ def _articles(mechanism: Mechanism, state: CountryReview) -> tuple[ArticleRef, .
 def _finding_texts(
     vault: Vault, as_principal: str, state: CountryReview
 ) -> dict[str, str]:
-    texts = {}
-    for finding in state.findings.values():
-        data = vault.read(as_principal, state.review, Scope.DOSSIER, finding.section)
-        texts[finding.finding_id] = data.decode("utf-8", errors="replace")
-    return texts
+    return {
+        f.finding_id: vault.read_text(
+            as_principal, state.review, Scope.DOSSIER, f.section
+        )
+        for f in state.findings.values()
+    }
 
 
 def report_facts(
@@ -336,9 +337,9 @@ def compiled_findings(
         group = registry.entry(state.party_under_review).regional_group
         language = working_language(_review_events(mechanism, state.review))
         for finding in state.findings.values():
-            text = vault.read(
+            text = vault.read_text(
                 as_principal, state.review, Scope.DOSSIER, finding.section
-            ).decode("utf-8", errors="replace")
+            )
             out.append(
                 compiled.CompiledFinding(
                     review=state.review,

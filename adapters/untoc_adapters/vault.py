@@ -170,6 +170,14 @@ class Vault:
             self.mechanism.record_denial(as_principal, review, scope, reason)
             raise
 
+    def read_text(
+        self, as_principal: str, review: str, scope: Scope, section: str
+    ) -> str:
+        """:meth:`read`, as UTF-8 text (a byte that is not UTF-8 becomes U+FFFD)."""
+        return self.read(as_principal, review, scope, section).decode(
+            "utf-8", errors="replace"
+        )
+
     def read_published(
         self, review: str, section: str, *, reader: str = "public"
     ) -> bytes:

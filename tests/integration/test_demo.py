@@ -22,7 +22,7 @@ from openpyxl import load_workbook
 from tests.cli_run import flat, run_cli
 from untoc_adapters.bootstrap import open_mechanism
 from untoc_adapters.cli.main import app
-from untoc_adapters.demo import DEFAULT_SEED, Demo, Outcome, working_language
+from untoc_adapters.demo import DEFAULT_SEED, Demo, Outcome, language_of
 from untoc_adapters.render.messages import catalog
 from untoc_adapters.settings import Settings
 from untoc_core.reports.names import code_pattern, mentions
@@ -64,7 +64,7 @@ def test_it_writes_every_document_promised(runs: tuple[Outcome, Path, str]) -> N
     assert len(list((out / "country").glob("*.html"))) == len(country)
     pdfs = sorted((out / "country").glob("*.pdf"))
     assert len(pdfs) >= 3
-    assert len({working_language(p.stem) for p in pdfs}) >= 3
+    assert len({language_of(p.stem) for p in pdfs}) >= 3
     for document in country[:3]:
         headings = [
             p.text
