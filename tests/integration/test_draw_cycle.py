@@ -198,3 +198,34 @@ def test_the_relaxation_proves_two_states_cannot_review_each_other() -> None:
     assert CpSatSolver().complete(problem) is None
     with pytest.raises(Undecided):
         LinearRelaxation().complete(attrs.evolve(problem, mutual=False))
+
+
+@pytest.mark.parametrize("n", range(4))
+def test_the_owed_reviews_test_rules_out_only_what_cannot_be_completed(n: int) -> None:
+    # A registry where, late in the cycle, the States that still owe a review
+    # need every open slot they may fill: the test then rules candidates out.
+    pool = convention_only_corner()
+    drawn = draw_years(pool, 3, LotStream(seed(n)))
+    engine = CycleAssignment(
+        pool,
+        drawn.review_years,
+        min_reviews=1,
+        max_reviews=3,
+        solver=default_solver(),
+    )
+    stream = LotStream(seed(n))
+    ruled_out = 0
+    for s in range(len(engine.slots)):
+        local = {engine.index[c] for c in engine.allowed(s)}
+        test = engine._owed_test()
+        candidates = {r for r in engine._static[s] if engine._locally_allowed(s, r)}
+        passing = test.passing(s, candidates)
+        exact = {engine.index[c] for c in exact_allowed(engine, s)}
+        assert exact == local
+        assert exact <= passing  # never rules out a candidate that could fill it
+        ruled_out += len(candidates - passing)
+        allowed = sorted(local)
+        engine.pick(
+            s, engine.parties[allowed[stream.below(len(allowed), "x").value]].code
+        )
+    assert ruled_out > 0

@@ -25,11 +25,13 @@ draw (ADR 0009).
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING
 
 import attrs
 
+from untoc_core.drawing.owed import OwedMatching
 from untoc_core.drawing.pool import DrawParty
 from untoc_core.drawing.search import CompletionProblem, SearchSolver
 from untoc_core.errors import DrawImpossible, InvalidInput
@@ -159,9 +161,16 @@ class CycleAssignment:
         self._static_tuple: tuple[tuple[int, ...], ...] = ()
         self._static_sets: list[frozenset[int]] = []
         self._order: list[int] = []
+        self._owed: OwedMatching | None = None  # see _owed_test
         self._set_eligibility()
         self.picks = [-1] * len(slots)
         self._pick_load = [0] * len(self.parties)
+        self._pick_full: set[int] = set()  # reviewers picked the maximum of times
+        self._lowest_open = 0  # see _first_open
+        self._w_full: set[int] = set()  # reviewers the witness loads to the maximum
+        # Of the last allowed(): slot, at which change, candidate -> a repair found.
+        self._repairs: tuple[int, int, dict[int, dict[int, int]]] = (-1, -1, {})
+        self._hand_offs: dict[int, tuple[int, int]] = {}  # see _hand_off
         self._pick_reviews: list[set[int]] = [set() for _ in self.parties]
         self._witness: list[int] = []
         self._w_load: list[int] = []
@@ -181,27 +190,55 @@ class CycleAssignment:
     def allowed(self, slot: int) -> list[str]:
         """The codes that may fill an open slot, in code order (the exact set).
 
-        Candidates that a small change of the witness confirms are allowed at once.
-        For the rest, one question goes to the solver: "can the slot be filled by
-        any of them?" A "no" rules them all out together; a "yes" confirms one,
-        becomes the new witness, and the others are tried against it again.
+        Candidates that the reviews still owed rule out (:mod:`.owed`) are
+        dropped first. Those that a small change of the witness confirms are
+        allowed at once. For the rest, one question goes to the solver: "can the
+        slot be filled by any of them?" A "no" rules them all out together; a
+        "yes" confirms one, becomes the new witness, and the others are tried
+        against it again.
         """
         if self.picks[slot] >= 0:
             msg = f"slot {self.slots[slot].label} is already filled"
             raise InvalidInput(msg)
-        confirmed: dict[int, list[int]] = {}  # candidate -> witness it was shown on
+        pur = self._pur[slot]
+        sib = self._sibling[slot]
+        local = self._static_sets[slot] - self._pick_full - self._pick_reviews[pur]
+        if sib >= 0:
+            local -= {self.picks[sib]}
+        passing = self._owed_test().passing(slot, local)
+        self._lift(slot)
+        w = self._witness
+        # Confirmed on the witness as it is: its holder, and, if the holder has a
+        # review to spare, all with room that keep clear of this State's other
+        # reviewer and of mutual reviews (the slot simply changes hands).
+        quick = {w[slot]} & passing
+        if self._w_load[w[slot]] > self.min_reviews:
+            quick |= passing - self._w_full - self._w_reviews[pur]
+            if sib >= 0:
+                quick -= {w[sib]}
+        confirmed: dict[int, list[int]] = dict.fromkeys(quick, w)
+        repairs: dict[int, dict[int, int]] = {}
         unsure: list[int] = []
-        for r in self._static[slot]:
-            if not self._locally_allowed(slot, r):
-                continue
-            if self._witness[slot] == r or self._repair(slot, r) is not None:
-                confirmed[r] = self._witness
+        for r in sorted(passing - quick):
+            found = self._hand_off(slot, r) or self._repair(slot, r)
+            if found is not None:
+                confirmed[r] = w
+                repairs[r] = found
             else:
                 unsure.append(r)
+        self._ask_solver(slot, unsure, confirmed)
+        self._confirmed = (slot, self._changes, confirmed)
+        self._repairs = (slot, self._changes, repairs)
+        return [self.parties[r].code for r in sorted(confirmed)]
+
+    def _ask_solver(
+        self, slot: int, unsure: list[int], confirmed: dict[int, list[int]]
+    ) -> None:
+        """Settle the candidates no repair confirmed, asking the solver together."""
         while unsure:
             solution = self._solve(list(self.picks), self._witness, only={slot: unsure})
             if solution is None:
-                break  # none of them can fill the slot
+                return  # none of them can fill the slot
             self._set_witness(solution)
             self._rebalance()
             retry, unsure = unsure, []
@@ -210,8 +247,79 @@ class CycleAssignment:
                     confirmed[r] = self._witness
                 else:
                     unsure.append(r)
-        self._confirmed = (slot, self._changes, confirmed)
-        return [self.parties[r].code for r in self._static[slot] if r in confirmed]
+
+    def _hand_off(self, s: int, r: int) -> dict[int, int] | None:
+        """Give ``s`` to ``r``, which passes one of its open slots to one with room.
+
+        The common repair for a candidate with the maximum of reviews in the
+        witness. The conditions are those of :meth:`_changes_keep_rules` for
+        the two changes, made stricter where the changes could interact (the
+        other slot of the same State, the holder of ``s``), so a hand-off found
+        here always keeps every rule. The last one found for ``r`` is tried
+        first. ``None``: none found this way.
+        """
+        w, load, mx = self._witness, self._w_load, self.max_reviews
+        o = w[s]
+        if load[r] != mx or load[o] <= self.min_reviews:
+            return None
+        pur = self._pur[s]
+        sib = self._sibling[s]
+        if r in self._w_reviews[pur] or (sib >= 0 and w[sib] == r):
+            return None
+        known = self._hand_offs.get(r)
+        if known is not None and self._hands_off(s, r, *known):
+            return {s: r, known[0]: known[1]}
+        for t in self._w_slots[r]:
+            if self.picks[t] >= 0 or t in (s, sib):
+                continue
+            for y in self._static[t]:
+                if self._hands_off(s, r, t, y):
+                    self._hand_offs[r] = (t, y)
+                    return {s: r, t: y}
+        return None
+
+    def _hands_off(self, s: int, r: int, t: int, y: int) -> bool:
+        """May ``r`` pass open slot ``t`` to ``y`` while it takes ``s``?"""
+        w = self._witness
+        if w[t] != r or self.picks[t] >= 0 or y in (w[s], r):
+            return False
+        sib = self._sibling[s]
+        if t in (s, sib) or self._w_load[y] >= self.max_reviews:
+            return False
+        if y not in self._static_sets[t]:
+            return False
+        other = self._sibling[t]
+        if other >= 0 and w[other] == y:
+            return False
+        return y not in self._w_reviews[self._pur[t]]
+
+    def _lift(self, s: int) -> None:
+        """Give the holder of open slot ``s`` a review to spare, if a chain can.
+
+        When the holder of ``s`` in the witness has only the minimum of reviews,
+        every candidate would need a chain mending it. One chain, found once and
+        made part of the witness, lets most candidates take ``s`` as it is. This
+        changes nothing that is drawn, only how quickly feasibility is shown.
+        """
+        o = self._witness[s]
+        if self._w_load[o] > self.min_reviews:
+            return
+        found, went = self._tree_to(o, {s: _NOBODY}, mutual=True, ends=1)
+        if not found:  # every candidate needs a chain: keep the search for them
+            self._under_trees = _UnderTrees(
+                slot=s, version=self._version, found=found, went=went
+            )
+            return
+        chain = self._path_to(went, found[0], o)
+        if self._changes_keep_rules(chain):
+            touched = set(chain.values())
+            for t, x in chain.items():
+                touched.add(self._witness[t])
+                self._move_witness(t, x)
+            # A chain may pass one State's two slots through the same reviewer:
+            # rebuild the reviews of those it touched from the slots they hold.
+            for x in touched:
+                self._w_reviews[x] = {self._pur[t] for t in self._w_slots[x]}
 
     def similar(self, slot: int, codes: Iterable[str]) -> list[str]:
         """Of ``codes``, those whose legal traditions meet those under review."""
@@ -225,13 +333,17 @@ class CycleAssignment:
         shown_on = (
             confirmed.get(r) if (known_slot, at) == (slot, self._changes) else None
         )
+        known: dict[int, int] | None = None
         if shown_on is not None:
             if shown_on is not self._witness:
                 self._set_witness(list(shown_on))
+            repaired_slot, repaired_at, repairs = self._repairs
+            if (repaired_slot, repaired_at) == (slot, self._changes):
+                known = repairs.get(r)
         elif r < 0 or not self._feasible(slot, r):
             msg = f"{code} may not fill {self.slots[slot].label}"
             raise InvalidInput(msg)
-        changes = self._witness_changes(slot, r)
+        changes = known if known is not None else self._witness_changes(slot, r)
         self._set_pick(slot, r)
         self._adopt_witness(changes)
 
@@ -269,8 +381,25 @@ class CycleAssignment:
 
     # -- eligibility, picks and witness ----------------------------------------------
 
+    def _owed_test(self) -> OwedMatching:
+        """The test of the reviews still owed (ToR 20), built on first use."""
+        if self._owed is None:
+            self._owed = OwedMatching(
+                reviewers=self.reviewers,
+                pur=self._pur,
+                sibling=self._sibling,
+                eligible_sets=self._static_sets,
+                eligible_slots=self._eligible_slots,
+                picks=self.picks,
+                pick_reviews=self._pick_reviews,
+                pick_load=self._pick_load,
+                min_reviews=self.min_reviews,
+            )
+        return self._owed
+
     def _set_eligibility(self) -> None:
         self._version += 1
+        self._owed = None
         alike: dict[tuple[frozenset[Instrument], str | None], list[int]] = {}
         self._static = [self._eligible(s, alike) for s in range(len(self.slots))]
         self._static_tuple = tuple(tuple(e) for e in self._static)
@@ -290,10 +419,17 @@ class CycleAssignment:
         if old >= 0:
             self._pick_load[old] -= 1
             self._pick_reviews[old].discard(self._pur[s])
+            self._pick_full.discard(old)
         self.picks[s] = r
-        if r >= 0:
+        if r < 0:
+            self._lowest_open = min(self._lowest_open, s)
+        else:
             self._pick_load[r] += 1
             self._pick_reviews[r].add(self._pur[s])
+            if self._pick_load[r] >= self.max_reviews:
+                self._pick_full.add(r)
+        if self._owed is not None:
+            self._owed.changed(s)
 
     def _set_witness(self, w: list[int]) -> None:
         self._version += 1
@@ -305,6 +441,8 @@ class CycleAssignment:
             self._w_load[r] += 1
             self._w_reviews[r].add(self._pur[s])
             self._w_slots[r].append(s)
+        mx = self.max_reviews
+        self._w_full = {r for r in self.reviewers if self._w_load[r] >= mx}
 
     def _eligible(
         self,
@@ -363,6 +501,8 @@ class CycleAssignment:
                 self._w_load[x] += 1
                 self._w_slots[x].append(t)
                 touched.update((old, x))
+            for x in touched:
+                self._note_load(x)
             # Reviews rebuilt from the slots held: a change set may pass through
             # states where one reviewer holds both slots of a State.
             for x in touched:
@@ -601,13 +741,16 @@ class CycleAssignment:
         Returns those reviewers, and how each reviewer reached was reached.
         """
         delta = self._delta(changes)
+        first = self._first_open()
         found: list[int] = []
         went: dict[int, tuple[int, int]] = {end: (-1, -1)}
         frontier = [end]
         while frontier:
             following: list[int] = []
             for y in frontier:
-                for t in self._eligible_slots[y]:
+                mine = self._eligible_slots[y]
+                for i in range(bisect.bisect_left(mine, first), len(mine)):
+                    t = mine[i]
                     if self.picks[t] >= 0 or t in changes:
                         continue
                     x = self._witness[t]
@@ -816,12 +959,15 @@ class CycleAssignment:
         """The search of :meth:`_chain_to`: the chain, the tree, the turned down."""
         rejects = 0
         delta = self._delta(changes)
+        first = self._first_open()
         went: dict[int, tuple[int, int]] = {end: (-1, -1)}
         frontier = [end]
         while frontier:
             following: list[int] = []
             for y in frontier:
-                for t in self._eligible_slots[y]:
+                mine = self._eligible_slots[y]
+                for i in range(bisect.bisect_left(mine, first), len(mine)):
+                    t = mine[i]
                     if self.picks[t] >= 0 or t in changes:
                         continue
                     x = self._witness[t]
@@ -884,6 +1030,28 @@ class CycleAssignment:
         self._w_load[d] += 1
         self._w_reviews[d].add(self._pur[t])
         self._w_slots[d].append(t)
+        self._note_load(old)
+        self._note_load(d)
+
+    def _first_open(self) -> int:
+        """The first open slot (or the number of slots): none before it is open.
+
+        Slots are mostly picked in order, so searches over a State's slots start
+        here rather than at the first slot.
+        """
+        picks = self.picks
+        first = self._lowest_open
+        while first < len(picks) and picks[first] >= 0:
+            first += 1
+        self._lowest_open = first
+        return first
+
+    def _note_load(self, r: int) -> None:
+        """Keep :attr:`_w_full` in line with the witness load of ``r``."""
+        if self._w_load[r] >= self.max_reviews:
+            self._w_full.add(r)
+        else:
+            self._w_full.discard(r)
 
     def _open_slots_of(self, r: int) -> list[int]:
         """Open slots that ``r`` fills in the witness."""

@@ -121,16 +121,20 @@ class SearchSolver:
         budget = [self.max_nodes if self.max_nodes is not None else -1]
 
         def options(s: int) -> list[int]:
-            pur = p.pur[s]
+            """Who may fill ``s``: the hint's choice, then the least loaded first."""
             sib = p.sibling[s]
             taken = assign[sib] if sib >= 0 else -1
-            found = [
-                r
-                for r in p.eligible[s]
-                if load[r] < mx and r != taken and not (p.mutual and r in reviews[pur])
-            ]
+            barred = reviews[p.pur[s]] if p.mutual else ()
+            found = [r for r in p.eligible[s] if load[r] < mx and r not in barred]
+            if taken in found:
+                found.remove(taken)
+            # By load, then by State: the eligible States come in order, and the
+            # sort is stable.
+            found.sort(key=load.__getitem__)
             preferred = p.hint[s] if p.hint is not None else -1
-            found.sort(key=lambda r: (r != preferred, load[r] >= mn, load[r], r))
+            if preferred in found and found[0] != preferred:
+                found.remove(preferred)
+                found.insert(0, preferred)
             return found
 
         def search(i: int, deficit: int) -> bool:
@@ -241,6 +245,8 @@ def _owed_fit(  # noqa: PLR0913, PLR0917 - the search's state, passed as is
         return True
     if sum(owed.values()) > len(free):
         return False
+    if len(free) == len(assign):  # nothing filled: every eligible slot counts
+        return _match(owed, {r: slots_of[r] for r in owed}) is not None
     open_slots = set(free)
     options: dict[int, list[int]] = {}
     for r in owed:
@@ -288,16 +294,20 @@ class OwedReviewsBound:
             return None
         slots_of = _slots_of(p)
         open_slots = set(free)
-        options = {
-            r: [
-                s
-                for s in slots_of[r]
-                if s in open_slots
-                and not (p.sibling[s] >= 0 and p.fixed[p.sibling[s]] == r)
-                and not (p.mutual and r in reviews[p.pur[s]])
-            ]
-            for r in owed
-        }
+        options = (
+            {r: slots_of[r] for r in owed}  # nothing fixed: every eligible slot
+            if len(free) == len(p.fixed)
+            else {
+                r: [
+                    s
+                    for s in slots_of[r]
+                    if s in open_slots
+                    and not (p.sibling[s] >= 0 and p.fixed[p.sibling[s]] == r)
+                    and not (p.mutual and r in reviews[p.pur[s]])
+                ]
+                for r in owed
+            }
+        )
         if not self._fits(p, owed, options, frozenset(), self.branches):
             return None
         if not _room_fits(p, load, reviews, free):
@@ -345,7 +355,9 @@ def _room_fits(
     """
     mx = p.max_reviews
     usable: dict[int, list[int]] = {}
-    for s in free:
+    if len(free) == len(p.fixed):  # nothing fixed: every eligible State has room
+        usable = {s: list(p.eligible[s]) for s in free}
+    for s in free if not usable else ():
         sib = p.sibling[s]
         taken = p.fixed[sib] if sib >= 0 else -1
         barred = reviews[p.pur[s]] if p.mutual else ()
@@ -417,10 +429,10 @@ def _match_owed(
     barred: frozenset[tuple[int, int]],
 ) -> dict[int, int] | None:
     """Distinct open slots for the reviews each State owes (slot -> State)."""
-    allowed = {
-        r: [s for s in found if (r, p.pur[s]) not in barred]
-        for r, found in options.items()
-    }
+    allowed = dict(options)
+    for r, under in barred:  # only the barred reviewers lose slots
+        if r in allowed:
+            allowed[r] = [s for s in allowed[r] if p.pur[s] != under]
     return _match(owed, allowed)
 
 
