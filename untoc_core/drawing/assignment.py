@@ -309,6 +309,7 @@ class CycleAssignment:
             self._under_trees = _UnderTrees(
                 slot=s, version=self._version, found=found, went=went
             )
+            self._keep_dead_end(o, s, went, mutual=True)
             return
         chain = self._path_to(went, found[0], o)
         if self._changes_keep_rules(chain):
@@ -701,6 +702,8 @@ class CycleAssignment:
             trees.lenient = self._tree_to(
                 o, {s: _NOBODY}, mutual=False, ends=_LENIENT_ENDS
             )
+            if not trees.lenient[0]:
+                self._keep_dead_end(o, s, trees.lenient[1], mutual=False)
         ends, went = trees.lenient
         if r in went:
             settled = self._settled({s: r, **self._path_to(went, r, o)})
@@ -745,18 +748,24 @@ class CycleAssignment:
         found: list[int] = []
         went: dict[int, tuple[int, int]] = {end: (-1, -1)}
         frontier = [end]
+        # The hot loop: _can_take inlined (the slots of eligible_slots[y] are
+        # those y may fill, so only the other slot and mutual reviews are left).
+        picks, w, sibling = self.picks, self._witness, self._sibling
+        pur, w_reviews = self._pur, self._w_reviews
         while frontier:
             following: list[int] = []
             for y in frontier:
                 mine = self._eligible_slots[y]
+                giving = went[y][1]
                 for i in range(bisect.bisect_left(mine, first), len(mine)):
                     t = mine[i]
-                    if self.picks[t] >= 0 or t in changes:
+                    if picks[t] >= 0 or t in changes:
                         continue
-                    x = self._witness[t]
-                    if x in went or not self._can_take(
-                        t, y, changes, went[y][1], mutual=mutual
-                    ):
+                    x = w[t]
+                    if x in went or (mutual and y in w_reviews[pur[t]]):
+                        continue
+                    sib = sibling[t]
+                    if sib >= 0 and sib != giving and changes.get(sib, w[sib]) == y:
                         continue
                     went[x] = (y, t)
                     if self._w_load[x] + delta.get(x, 0) > self.min_reviews:
@@ -932,6 +941,18 @@ class CycleAssignment:
         if searched is None:
             self._dead_ends[1][key] = went
         return searched
+
+    def _keep_dead_end(
+        self, end: int, s: int, went: dict[int, tuple[int, int]], *, mutual: bool
+    ) -> None:
+        """Keep a search towards ``end`` with slot ``s`` changing hands that failed.
+
+        :meth:`_chain_to` then answers a search towards ``end`` with changes to
+        ``s`` from it, as it does from its own searches.
+        """
+        if self._dead_ends[0] != self._version:
+            self._dead_ends = (self._version, {})
+        self._dead_ends[1][end, frozenset((s,)), mutual] = went
 
     def _from_gainer(
         self,

@@ -178,16 +178,27 @@ class OwedMatching:
         took: dict[int, int] = {}  # slot -> the State that would take it
         via: dict[int, int] = {start: -1}  # State -> the slot it gives up
         queue = [start]
+        # The hot loop: _fits inlined (the slots of eligible_slots[x] are those
+        # x may fill whatever is picked).
+        held, sibling, pur, reviews = (
+            self._held,
+            self._sibling,
+            self._pur,
+            self._pick_reviews,
+        )
         for x in queue:
             mine = self._eligible_slots[x]
             # Latest first: the placement fills the earliest slots first, so a
             # free slot is most likely among the latest.
             for i in range(len(mine) - 1, bisect.bisect_left(mine, first) - 1, -1):
                 t = mine[i]
-                if t in took or t == barred or not self._fits(x, t):
+                if t in took or t == barred or picks[t] >= 0:
+                    continue
+                sib = sibling[t]
+                if (sib >= 0 and picks[sib] == x) or x in reviews[pur[t]]:
                     continue
                 took[t] = x
-                holder = self._held.get(t)
+                holder = held.get(t)
                 if holder is None:
                     return t, took, via
                 if holder not in via:
