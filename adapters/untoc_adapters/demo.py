@@ -28,12 +28,13 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import io
 import multiprocessing
 import os
 import random
 import time
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Final
@@ -66,6 +67,8 @@ from untoc_core.reports import publication as pub
 from untoc_core.reports.country import country_report
 from untoc_core.reports.document import Document
 from untoc_core.reviews import events as ev
+from untoc_core.reviews.deadlines import Deadline
+from untoc_core.reviews.model import CountryReview
 from untoc_core.terms import Instrument
 
 DEFAULT_SEED: Final = "5eed0f0c0a1d2026"
@@ -157,6 +160,64 @@ def language_of(code: str) -> str:
     return "en"
 
 
+def lay_out_documents(
+    documents: Sequence[tuple[Document, Sequence[reports.Format]]],
+) -> list[bytes]:
+    """Each document worded (labelled synthetic) and laid out in its formats.
+
+    Run in a worker process: the bytes of every document in every one of its
+    formats, in order.
+    """
+    out: list[bytes] = []
+    for document, formats in documents:
+        plain = word(attrs.evolve(document, synthetic=True))
+        out.extend(reports.render_plain(plain, fmt) for fmt in formats)
+    return out
+
+
+Rows = list[tuple[CountryReview, tuple[Deadline, ...]]]
+"""Every review of the cycle with its deadlines."""
+
+
+def draw_cycle_chart(rows: Rows, as_of: dt.date) -> dict[str, bytes]:
+    """The cycle chart as PNG and SVG (run in a worker process)."""
+    figure = cycle_chart(CYCLE, rows, as_of=as_of)
+    drawn: dict[str, bytes] = {}
+    for suffix in ("png", "svg"):
+        buffer = io.BytesIO()
+        figure.savefig(
+            buffer,
+            format=suffix,
+            dpi=110,
+            metadata={"Date": None} if suffix == "svg" else {},
+        )
+        drawn[suffix] = buffer.getvalue()
+    return drawn
+
+
+def cycle_calendar(rows: Rows, stamp: dt.datetime) -> bytes | None:
+    """Every review's deadlines in one iCalendar file (run in a worker process)."""
+    calendar = None
+    for state, deadlines in rows:
+        part = review_calendar(state, deadlines, stamp=stamp)
+        if calendar is None:
+            calendar = part
+            calendar["x-wr-calname"] = f"Deadlines of cycle {CYCLE}"
+        else:
+            for component in part.subcomponents:
+                calendar.add_component(component)
+    return None if calendar is None else bytes(calendar.to_ical())
+
+
+@attrs.frozen
+class _Drawn:
+    """The chart and calendar the workers are drawing; the checklist to export."""
+
+    sample: CountryReview | None
+    chart: Future[dict[str, bytes]]
+    calendar: Future[bytes | None]
+
+
 class DemoRefused(UntocError):
     """The demo cannot run here (a folder that is not empty, without ``--force``)."""
 
@@ -229,15 +290,27 @@ class Demo:
             with self._phase("reviews"):
                 for year in range(1, 6):
                     self.year(year)
-            with self._phase("reports"):
-                self.write_reports()
-            with self._phase("outputs"):
-                self.write_outputs()
+            with self._workers() as pool:
+                with self._phase("reports"):
+                    drawn = self.start_outputs(pool)
+                    self.write_reports(pool)
+                with self._phase("outputs"):
+                    self.write_outputs(drawn)
+                    pool.shutdown()
             with self._phase("audit"):
                 self.audit(settings)
         finally:
             self.mechanism.store.close()
         return self.outcome
+
+    @contextmanager
+    def _workers(self) -> Iterator[ProcessPoolExecutor]:
+        """One worker process per core, for laying out documents and charts."""
+        context = multiprocessing.get_context("spawn")
+        with ProcessPoolExecutor(
+            max_workers=os.cpu_count() or 2, mp_context=context
+        ) as pool:
+            yield pool
 
     @contextmanager
     def _phase(self, name: str) -> Iterator[None]:
@@ -420,60 +493,66 @@ class Demo:
 
     # -- reports -------------------------------------------------------------------
 
-    def write_reports(self) -> None:
+    def write_reports(self, pool: Executor) -> None:
         """Every report of the cycle, in the formats and languages promised.
 
-        Documents are built and worded here, from the store; laying them out as
-        DOCX, HTML and PDF, the slow part, is done by one worker process per core
-        meanwhile.
+        Documents are built here, from the store; wording them and laying them out
+        as DOCX, HTML and PDF, the slow part, is done by ``pool`` (one worker
+        process per core) meanwhile, a review's documents (its report and its
+        summaries) in one task.
         """
         vault, today = self.vault, self.clock.now().date()
         states = reports.reviews_of(self.mechanism, CYCLE)
         pdf_left = set(PDF_SAMPLE_LANGUAGES)
         published = 0
-        context = multiprocessing.get_context("spawn")
-        with ProcessPoolExecutor(
-            max_workers=os.cpu_count() or 2, mp_context=context
-        ) as pool:
-            pending: list[tuple[str, Future[bytes]]] = []
+        pending: list[tuple[list[str], Future[list[bytes]]]] = []
 
-            def lay_out(relative: str, document: Document, fmt: reports.Format) -> None:
-                plain = word(attrs.evolve(document, synthetic=True))
-                pending.append(
-                    (relative, pool.submit(reports.render_plain, plain, fmt))
-                )
+        def lay_out(
+            batch: list[tuple[str, Document, Sequence[reports.Format]]],
+        ) -> None:
+            names = [
+                f"{relative}.{fmt.value}"
+                for relative, _, formats in batch
+                for fmt in formats
+            ]
+            work = [(document, tuple(formats)) for _, document, formats in batch]
+            pending.append((names, pool.submit(lay_out_documents, work)))
 
-            for i, state in enumerate(states):
-                code = state.party_under_review
-                language = language_of(code)
-                facts = reports.report_facts(
-                    vault, SECRETARIAT, state.review, today=today
+        for i, state in enumerate(states):
+            code = state.party_under_review
+            language = language_of(code)
+            facts = reports.report_facts(vault, SECRETARIAT, state.review, today=today)
+            formats = [reports.Format.DOCX, reports.Format.HTML]
+            if language in pdf_left:
+                pdf_left.discard(language)
+                formats.append(reports.Format.PDF)
+            batch: list[tuple[str, Document, Sequence[reports.Format]]] = [
+                (f"country/{code}", country_report(facts, language), formats)
+            ]
+            batch.extend(
+                (
+                    f"summaries/{code}.{summary_language}",
+                    reports.summary_from(facts, summary_language, today=today),
+                    (reports.Format.HTML,),
                 )
-                document = country_report(facts, language)
-                lay_out(f"country/{code}.docx", document, reports.Format.DOCX)
-                lay_out(f"country/{code}.html", document, reports.Format.HTML)
-                if language in pdf_left:
-                    pdf_left.discard(language)
-                    lay_out(f"country/{code}.pdf", document, reports.Format.PDF)
-                for summary_language in pub.LANGUAGES:
-                    summary = reports.summary_from(facts, summary_language, today=today)
-                    lay_out(
-                        f"summaries/{code}.{summary_language}.html",
-                        summary,
-                        reports.Format.HTML,
-                    )
-                if published < PUBLISHED_SUMMARIES:
-                    self._publish_summary(state.review)
-                    published += 1
-                self.progress("reports", i + 1, len(states))
-            for relative, document, formats in self._compilations(today):
-                for fmt in formats:
-                    lay_out(relative + f".{fmt.value}", document, fmt)
-            for n, (relative, future) in enumerate(pending, start=1):
-                self._write(relative, future.result())
-                self.progress("documents laid out", n, len(pending))
+                for summary_language in pub.LANGUAGES
+            )
+            lay_out(batch)
+            if published < PUBLISHED_SUMMARIES:
+                self._publish_summary(state.review)
+                published += 1
+            self.progress("reports", i + 1, len(states))
+        for compilation in self._compilations(today):
+            lay_out([compilation])
+        written = 0
+        total = sum(len(names) for names, _ in pending)
+        for names, future in pending:
+            for relative, data in zip(names, future.result(), strict=True):
+                self._write(relative, data)
+                written += 1
+                self.progress("documents laid out", written, total)
         self.outcome.figures["summaries published"] = published
-        self.outcome.figures["documents written"] = len(pending)
+        self.outcome.figures["documents written"] = written
 
     def _publish_summary(self, review: str) -> None:
         for language in pub.LANGUAGES:
@@ -568,36 +647,32 @@ class Demo:
 
     # -- other outputs -------------------------------------------------------------
 
-    def write_outputs(self) -> None:
-        """The cycle chart, the calendar of deadlines, a checklist in six languages."""
+    def start_outputs(self, pool: Executor) -> _Drawn:
+        """Hand the cycle chart and the calendar of deadlines to ``pool``.
+
+        They are drawn from the reviews' steps, which the reports do not change,
+        while the reports are being written; :meth:`write_outputs` writes them.
+        """
         mechanism = self.mechanism
         today = self.clock.now().date()
         states = reports.reviews_of(mechanism, CYCLE)
         rows = [(s, mechanism.review_timeline(s.review, as_of=today)) for s in states]
-        figure = cycle_chart(CYCLE, rows, as_of=today)
-        for suffix in ("png", "svg"):
-            target = self.out / f"cycle-{CYCLE}.{suffix}"
-            target.parent.mkdir(parents=True, exist_ok=True)
-            figure.savefig(
-                target,
-                format=suffix,
-                dpi=110,
-                metadata={"Date": None} if suffix == "svg" else {},
-            )
-            self.outcome.files.append(target)
-        stamp = self.clock.now()
-        calendar = None
-        for state, deadlines in rows:
-            part = review_calendar(state, deadlines, stamp=stamp)
-            if calendar is None:
-                calendar = part
-                calendar["x-wr-calname"] = f"Deadlines of cycle {CYCLE}"
-            else:
-                for component in part.subcomponents:
-                    calendar.add_component(component)
+        return _Drawn(
+            sample=states[0] if states else None,
+            chart=pool.submit(draw_cycle_chart, rows, today),
+            calendar=pool.submit(cycle_calendar, rows, self.clock.now()),
+        )
+
+    def write_outputs(self, drawn: _Drawn) -> None:
+        """The cycle chart, the calendar of deadlines, a checklist in six languages."""
+        for suffix, data in drawn.chart.result().items():
+            self._write(f"cycle-{CYCLE}.{suffix}", data)
+        calendar = drawn.calendar.result()
         if calendar is not None:
-            self._write(f"cycle-{CYCLE}.ics", calendar.to_ical())
-        sample = states[0]
+            self._write(f"cycle-{CYCLE}.ics", calendar)
+        sample = drawn.sample
+        if sample is None:
+            return
         for language in pub.LANGUAGES:
             data = desk.export_workbook(
                 self.vault,
@@ -613,7 +688,8 @@ class Demo:
         """Log every row, sign a checkpoint, verify, and write the auditor's report."""
         mechanism = self.mechanism
         checkpoint(settings, mechanism.store)
-        result, _ = audit_store(settings, mechanism)
+        verified = audit_store(settings, mechanism)
+        result, _ = verified
         self.outcome.audit_ok = result.ok
         self.outcome.audit_rows = result.rows
         period = (dt.date(2025, 10, 1), self.clock.now().date())
@@ -623,6 +699,7 @@ class Demo:
             period,
             self.out / "audit",
             produced_at=self.clock.now(),
+            verified=verified,
         )
         self.outcome.files.extend(
             [self.out / "audit" / "report.json", self.out / "audit" / "report.html"]

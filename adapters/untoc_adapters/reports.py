@@ -329,6 +329,7 @@ def compiled_findings(
         for ref in conference.clusters[cid].articles
     }
     out: list[compiled.CompiledFinding] = []
+    redacted: dict[str, str] = {}  # many findings share a text: redacted once each
     reports = 0
     for state in reviews_of(mechanism, cycle):
         if not state.final:
@@ -340,6 +341,8 @@ def compiled_findings(
             text = vault.read_text(
                 as_principal, state.review, Scope.DOSSIER, finding.section
             )
+            if text not in redacted:
+                redacted[text] = compiled.redact(text, names, codes)
             out.append(
                 compiled.CompiledFinding(
                     review=state.review,
@@ -347,7 +350,7 @@ def compiled_findings(
                     theme=theme_of.get(finding.article, ""),
                     article=finding.article,
                     kind=finding.kind,
-                    text=compiled.redact(text, names, codes),
+                    text=redacted[text],
                     language=language,
                 )
             )

@@ -350,6 +350,37 @@ def test_docx_keeps_markup_in_content_as_text() -> None:
     assert any("<script>alert(1)</script> & <b>" in p.text for p in word.paragraphs)
 
 
+def test_docx_runs_keep_tabs_line_breaks_and_edge_spaces() -> None:
+    extra = (Run(text=" two\tcolumns\nand a line ", language="en"),)
+    word = read_docx(render_docx(build(SAMPLES["ar"], extra)))
+    (run,) = [r for p in word.paragraphs for r in p.runs if "columns" in r.text]
+    assert run.text == " two\tcolumns\nand a line "
+    content = [child.tag for child in run._r if child.tag != f"{W}rPr"]
+    assert content == [f"{W}t", f"{W}tab", f"{W}t", f"{W}br", f"{W}t"]
+    texts = run._r.findall(f"{W}t")
+    space = "{http://www.w3.org/XML/1998/namespace}space"
+    assert [t.get(space) for t in texts] == ["preserve", None, "preserve"]
+    assert run._r.find(f"{W}rPr/{W}lang").get(f"{W}val") == "en-GB"
+    assert not run.font.rtl
+
+
+def test_docx_paragraphs_of_one_kind_each_have_their_own_properties() -> None:
+    sample = SAMPLES["ar"]
+    word = read_docx(render_docx(build(sample)))
+    numbered = [p for p in word.paragraphs if p.text.startswith(("11.", "12."))]
+    assert len(numbered) == 2
+    first, second = (p._p.pPr for p in numbered)
+    assert first is not second
+    for paragraph in numbered:
+        fmt = paragraph.paragraph_format
+        assert fmt.first_line_indent is not None
+        assert fmt.first_line_indent < 0
+        assert len(fmt.tab_stops) == 1
+        assert paragraph._p.find(f"{W}pPr/{W}bidi") is not None
+    first.remove(first.find(f"{W}bidi"))
+    assert second.find(f"{W}bidi") is not None
+
+
 # --- HTML -----------------------------------------------------------------------
 
 

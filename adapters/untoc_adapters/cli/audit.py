@@ -333,14 +333,18 @@ def write_audit_report(
     out_dir: Path,
     *,
     produced_at: dt.datetime | None = None,
+    verified: tuple[AuditResult, str | None] | None = None,
 ) -> tuple[AuditResult, list[ControlResult]]:
     """Verify the store and run the control tests; write report.json and .html.
+
+    ``verified`` is what :func:`audit_store` just returned for this store, if the
+    caller has it (the store verified once, not twice); else it is verified here.
 
     Raises:
         OSError: the folder cannot be written.
     """
     start, end = period
-    result, latest = audit_store(settings, mech)
+    result, latest = verified if verified is not None else audit_store(settings, mech)
     records = read_plain_records(_recorder_store(mech.store))
     controls = run_controls(records, period=(start, end))
     denied = denied_by_reason(records, period=(start, end))

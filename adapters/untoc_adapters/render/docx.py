@@ -26,8 +26,11 @@ dates and the archive fixed timestamps; nothing reads the clock.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
+import functools
 import io
+import re
 import zipfile
 from collections.abc import Iterable
 from typing import Final
@@ -42,6 +45,7 @@ from docx.oxml.xmlchemy import BaseOxmlElement
 from docx.shared import Cm, Pt
 from docx.table import _Cell
 from docx.text.paragraph import Paragraph
+from docx.text.run import Run as _WordRun
 
 from untoc_adapters.render.plain import (
     PlainDocument,
@@ -103,6 +107,8 @@ _AFTER_SECT_BIDI: Final = ("w:rtlGutter", "w:docGrid", "w:printerSettings")
 
 
 _PROPERTY_MAX = 255
+_XML_SPACE: Final = qn("xml:space")
+_BREAKS: Final = re.compile(r"([\t\r\n])")
 
 
 def word_language_tag(language: str) -> str:
@@ -157,6 +163,38 @@ def _set_hint(rpr: BaseOxmlElement, language: str) -> None:
     fonts.set(qn("w:hint"), hint)
 
 
+@functools.cache
+def _run_properties(language: str, *, italic: bool) -> BaseOxmlElement:
+    """The ``w:rPr`` of a run in ``language``, italic or not (copied for each run)."""
+    run = _WordRun(OxmlElement("w:r"), None)  # type: ignore[arg-type]
+    rpr = run._r.get_or_add_rPr()
+    _set_hint(rpr, language)
+    if italic:
+        run.font.italic = True
+        run.font.cs_italic = True
+    if _is_rtl(language):
+        _flag(rpr, "w:rtl", _AFTER_RTL)
+    _set_language(rpr, language)
+    return rpr
+
+
+def _append_text(r: BaseOxmlElement, text: str) -> None:
+    """Appends the content of a run's text to ``r``, as python-docx does."""
+    if not text:
+        return
+    for piece in _BREAKS.split(text):
+        if piece == "\t":
+            r.add_tab()
+        elif piece in {"\r", "\n"}:
+            r.add_br()
+        elif piece:
+            t = OxmlElement("w:t")
+            t.text = piece
+            if len(piece.strip()) < len(piece):
+                t.set(_XML_SPACE, "preserve")
+            r.append(t)
+
+
 class _Layout:
     """Lays out one document (holds its direction)."""
 
@@ -165,6 +203,9 @@ class _Layout:
         self.rtl = doc.right_to_left
         self.word: WordDocument = docx.Document()
         self._style_ids: dict[str, str] = {}
+        self._formats: dict[tuple[str | None, bool, bool], BaseOxmlElement | None] = {}
+        body = self.word.element.body
+        self._body_end: BaseOxmlElement | None = body.sectPr
 
     def paragraph_direction(self, paragraph: Paragraph) -> None:
         """Sets a paragraph of a right-to-left document right to left.
@@ -179,17 +220,18 @@ class _Layout:
     def add_runs(
         self, paragraph: Paragraph, runs: Runs, *, italic: bool = False
     ) -> None:
-        """Adds runs to a paragraph, each in its language and direction."""
+        """Adds runs to a paragraph, each in its language and direction.
+
+        A run's properties are copied from one made once per language (and
+        italics); its text is a ``w:t`` (with ``w:tab`` and ``w:br`` for tabs and
+        line breaks), as python-docx's ``Paragraph.add_run`` writes it.
+        """
+        p = paragraph._p
         for source in runs:
-            run = paragraph.add_run(source.text)
-            rpr = run._r.get_or_add_rPr()
-            _set_hint(rpr, source.language)
-            if italic:
-                run.font.italic = True
-                run.font.cs_italic = True
-            if _is_rtl(source.language):
-                _flag(rpr, "w:rtl", _AFTER_RTL)
-            _set_language(rpr, source.language)
+            r = OxmlElement("w:r")
+            r.append(copy.deepcopy(_run_properties(source.language, italic=italic)))
+            _append_text(r, source.text)
+            p.append(r)
 
     def text_runs(self, text: str) -> Runs:
         """A text of the document's own (a number, the date) as runs."""
@@ -206,28 +248,56 @@ class _Layout:
             paragraph._p.get_or_add_pPr().style = style_id
         return paragraph
 
-    def paragraph(self, runs: Runs, style: str | None = None) -> Paragraph:
-        """Adds a paragraph in a style."""
+    def formatted(
+        self, style: str | None, *, numbered: bool = False, quote: bool = False
+    ) -> Paragraph:
+        """Adds an empty paragraph in a style, in the document's direction.
+
+        A quotation is indented on both sides, a numbered paragraph has a hanging
+        indent for its number. The paragraph properties (``w:pPr``) of the first
+        paragraph of each kind are made with python-docx; the next paragraphs of
+        that kind get a copy of them.
+        """
+        key = (style, numbered, quote)
+        if key in self._formats:
+            p = OxmlElement("w:p")
+            ppr = self._formats[key]
+            if ppr is not None:
+                p.append(copy.deepcopy(ppr))
+            if self._body_end is not None:
+                self._body_end.addprevious(p)
+            else:
+                self.word.element.body.append(p)
+            return Paragraph(p, self.word._body)
         paragraph = self.add_paragraph(style)
         self.paragraph_direction(paragraph)
+        fmt = paragraph.paragraph_format
+        if quote:
+            # Quote's own indents are replaced by a plain block indent on both sides.
+            fmt.left_indent = _QUOTE_INDENT
+            fmt.right_indent = _QUOTE_INDENT
+        if numbered:
+            start = fmt.left_indent or Cm(0)
+            fmt.left_indent = Cm(start.cm + _NUMBER_INDENT.cm)
+            fmt.first_line_indent = -_NUMBER_INDENT
+            fmt.tab_stops.add_tab_stop(fmt.left_indent)
+        ppr = paragraph._p.pPr
+        self._formats[key] = None if ppr is None else copy.deepcopy(ppr)
+        return paragraph
+
+    def paragraph(self, runs: Runs, style: str | None = None) -> Paragraph:
+        """Adds a paragraph in a style."""
+        paragraph = self.formatted(style)
         self.add_runs(paragraph, runs)
         return paragraph
 
     def numbered(self, block: PlainParagraph) -> None:
         """Adds a paragraph of the document's text, with its number if it has one."""
-        style = "Quote" if block.style is Style.QUOTE else None
-        paragraph = self.add_paragraph(style)
-        self.paragraph_direction(paragraph)
-        fmt = paragraph.paragraph_format
-        if block.style is Style.QUOTE:
-            # Quote's own indents are replaced by a plain block indent on both sides.
-            fmt.left_indent = _QUOTE_INDENT
-            fmt.right_indent = _QUOTE_INDENT
+        quote = block.style is Style.QUOTE
+        paragraph = self.formatted(
+            "Quote" if quote else None, numbered=block.number is not None, quote=quote
+        )
         if block.number is not None:
-            start = fmt.left_indent or Cm(0)
-            fmt.left_indent = Cm(start.cm + _NUMBER_INDENT.cm)
-            fmt.first_line_indent = -_NUMBER_INDENT
-            fmt.tab_stops.add_tab_stop(fmt.left_indent)
             self.add_runs(paragraph, self.text_runs(f"{block.number}.\t"))
         self.add_runs(paragraph, block.runs, italic=block.style is Style.NOTE)
 
@@ -330,7 +400,11 @@ class _Layout:
 
 
 def _fixed_archive(data: bytes) -> bytes:
-    """The same archive with fixed timestamps (so equal documents are equal bytes)."""
+    """The same archive with fixed timestamps (so equal documents are equal bytes).
+
+    Written again from python-docx's own ``save`` rather than through its
+    private package writer, so an update of python-docx cannot break it.
+    """
     out = io.BytesIO()
     with (
         zipfile.ZipFile(io.BytesIO(data)) as source,
