@@ -135,16 +135,18 @@ class Vault:
 
         The data key comes from the principal's own wrapped grant of the epoch
         the mechanism names; a large sealed value goes to the blob store.
+
+        The sealer is made once per call, not once per value: its keys are only
+        those of ``review``'s ``scope`` from the principal's own grants (a context
+        naming another review or scope finds no key and is refused), and it
+        watches every value it seals for a repeated salt.
         """
-        identity = self._identity(as_principal)
+        sealer = EnvelopeSealer(
+            _GrantedKeys(self, self._identity(as_principal), review, scope)
+        )
 
         def seal(context: SealContext) -> tuple[bytes, str, int]:
-            ring = DataKeyring()
-            ring.add(
-                context.data_key_id,
-                self._data_key(identity, review, scope, context.epoch),
-            )
-            sealed = EnvelopeSealer(ring).seal(content, context).to_bytes()
+            sealed = sealer.seal(content, context).to_bytes()
             if self.blobs is not None and len(sealed) > self.inline_limit:
                 ref = self.blobs.put(sealed)
                 return b"", ref.sha256, ref.size
@@ -300,6 +302,31 @@ class Vault:
             data_key,
         )
         return EnvelopeSealer(ring, on_denied=on_denied).open(sealed, found.context)
+
+
+@attrs.frozen
+class _GrantedKeys:
+    """The data keys of one review's scope, from one principal's own grants.
+
+    What :meth:`Vault.sealer` seals with: any epoch the principal holds a grant
+    of, unwrapped once per vault (:meth:`Vault._data_key`), and nothing else.
+    """
+
+    vault: Vault
+    identity: PrincipalIdentity
+    review: str
+    scope: Scope
+
+    def data_key(self, key_id: DataKeyId) -> bytes | None:
+        """The data key ``key_id``; ``AccessDenied`` if the principal has no grant.
+
+        ``None`` for another review's or scope's key.
+        """
+        if key_id.review != self.review or key_id.scope != self.scope.value:
+            return None
+        return self.vault._data_key(  # noqa: SLF001 - the vault's own cache
+            self.identity, self.review, self.scope, key_id.epoch
+        )
 
 
 def _grant(wrapped: GrantWrapped) -> Grant:

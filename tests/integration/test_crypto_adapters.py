@@ -42,6 +42,7 @@ from untoc_adapters.crypto.sealing import (
     DataKeyring,
     EnvelopeSealer,
     RandomnessRepeated,
+    message_key,
     new_data_key,
     unwrap_custodial,
     wrap_custodial,
@@ -168,6 +169,28 @@ def test_format_1_is_the_construction_documented_in_adr_0008() -> None:
         commitment=hkdf(b"untoc/seal/v1/commit"),
         ciphertext=expected_ct,
     )
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_the_message_key_and_commitment_are_hkdf_sha256_of_the_data_key(
+    seed: int,
+) -> None:
+    data_key = hashlib.sha256(b"data key %d" % seed).digest()
+    salt = hashlib.sha256(b"salt %d" % seed).digest()
+    sealed = SealedValue(
+        format=1,
+        epoch=1,
+        salt=salt,
+        nonce=bytes(12),
+        commitment=HKDF(
+            algorithm=SHA256(), length=32, salt=salt, info=b"untoc/seal/v1/commit"
+        ).derive(data_key),
+        ciphertext=bytes(16),
+    )
+    expected = HKDF(
+        algorithm=SHA256(), length=32, salt=salt, info=b"untoc/seal/v1/enc"
+    ).derive(data_key)
+    assert message_key(data_key, sealed) == expected
 
 
 def test_T23_empty_and_large_values_round_trip_and_too_large_is_refused() -> None:

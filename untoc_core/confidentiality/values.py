@@ -7,13 +7,14 @@ key or runs a cipher.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 from typing import Final
 
 import attrs
 
-from untoc_core.canonical import canonical_json
+from untoc_core.canonical import canonical_json, json_string
 from untoc_core.errors import InvalidInput
 
 SEALED_FORMAT: Final = 1
@@ -64,6 +65,16 @@ class DataKeyId:
         return f"{self.review} {self.scope}#{self.epoch}"
 
 
+@functools.lru_cache(maxsize=1024, typed=True)
+def _data_key_id(review: str, scope: str, epoch: int) -> DataKeyId:
+    """The (immutable) name of a data key, made once for every value sealed with it.
+
+    Every value sealed or opened asks its context for it; a refused name raises
+    and is not kept.
+    """
+    return DataKeyId(review=review, scope=scope, epoch=epoch)
+
+
 @attrs.frozen(kw_only=True)
 class SealContext:
     """Where a sealed value belongs: every part of it is bound to the ciphertext.
@@ -90,22 +101,34 @@ class SealContext:
     field: str = attrs.field(validator=_name)
 
     def canonical(self) -> bytes:
-        """The canonical encoding used as associated data (sorted-key JSON)."""
-        return canonical_json(
-            {
-                "aggregate": self.aggregate,
-                "epoch": self.epoch,
-                "field": self.field,
-                "review": self.review,
-                "scope": self.scope,
-                "version": self.version,
-            }
-        )
+        """The canonical encoding used as associated data (sorted-key JSON).
+
+        :meth:`document` in :func:`canonical_json`, written out: it is made for
+        every value sealed or opened.
+        """
+        if type(self.epoch) is not int or type(self.version) is not int:
+            return canonical_json(self.document())
+        return (
+            f'{{"aggregate":{json_string(self.aggregate)},"epoch":{self.epoch},'
+            f'"field":{json_string(self.field)},"review":{json_string(self.review)},'
+            f'"scope":{json_string(self.scope)},"version":{self.version}}}'
+        ).encode()
+
+    def document(self) -> dict[str, str | int]:
+        """The context as a JSON document: what :meth:`canonical` encodes."""
+        return {
+            "aggregate": self.aggregate,
+            "epoch": self.epoch,
+            "field": self.field,
+            "review": self.review,
+            "scope": self.scope,
+            "version": self.version,
+        }
 
     @property
     def data_key_id(self) -> DataKeyId:
         """The data key a value at this context is sealed with."""
-        return DataKeyId(review=self.review, scope=self.scope, epoch=self.epoch)
+        return _data_key_id(self.review, self.scope, self.epoch)
 
     def describe(self) -> str:
         """A one-line description for the access log (names only, no content)."""

@@ -126,6 +126,7 @@ class LocalKeys:
         self._on_denied = on_denied
         self._random = random
         self._cache: dict[str, bytes] = {}
+        self._ciphers: dict[str, AESGCM] = {}
         make_private_folder(folder, "keys")
 
     def __repr__(self) -> str:
@@ -200,9 +201,9 @@ class LocalKeys:
         Raises:
             AccessDenied: the key does not exist or cannot be opened.
         """
-        key = self._key(key_id, "wrap")
+        cipher = self._cipher(key_id, "wrap")
         nonce = self._random(NONCE_BYTES)
-        sealed = AESGCM(key).encrypt(nonce, plaintext, _wrap_aad(key_id, aad))
+        sealed = cipher.encrypt(nonce, plaintext, _wrap_aad(key_id, aad))
         return bytes([WRAP_FORMAT]) + nonce + sealed
 
     def unwrap(self, key_id: str, wrapped: bytes, *, aad: bytes) -> bytes:
@@ -211,12 +212,12 @@ class LocalKeys:
         Raises:
             AccessDenied: for every failure, with one fixed message.
         """
-        key = self._key(key_id, "unwrap")
+        cipher = self._cipher(key_id, "unwrap")
         if len(wrapped) < 1 + NONCE_BYTES + 16 or wrapped[0] != WRAP_FORMAT:
             raise refuse(self._on_denied, "unwrap", "malformed", f"key {key_id}")
         nonce = wrapped[1 : 1 + NONCE_BYTES]
         try:
-            return AESGCM(key).decrypt(
+            return cipher.decrypt(
                 nonce, wrapped[1 + NONCE_BYTES :], _wrap_aad(key_id, aad)
             )
         except InvalidTag:
@@ -232,6 +233,7 @@ class LocalKeys:
         """
         path = self.path_of(key_id)
         self._cache.pop(key_id, None)
+        self._ciphers.pop(key_id, None)
         try:
             kid = str(json.loads(read_private(path)).get("kid", ""))
         except FileNotFoundError:
@@ -259,6 +261,14 @@ class LocalKeys:
             for p in self._folder.iterdir()
             if p.name.endswith(_SUFFIX) and _ID.fullmatch(p.name.removesuffix(_SUFFIX))
         )
+
+    def _cipher(self, key_id: str, operation: str) -> AESGCM:
+        """The AES-256-GCM cipher of a key, made once per key and kept with it."""
+        cipher = self._ciphers.get(key_id)
+        if cipher is None:
+            cipher = AESGCM(self._key(key_id, operation))
+            self._ciphers[key_id] = cipher
+        return cipher
 
     def _key(self, key_id: str, operation: str) -> bytes:
         cached = self._cache.get(key_id)

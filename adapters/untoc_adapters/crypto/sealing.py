@@ -31,7 +31,7 @@ import attrs
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.hashes import SHA256
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF, HKDFExpand
 
 from untoc_adapters.crypto.denials import ignore_denial, refuse
 from untoc_core.confidentiality import (
@@ -58,6 +58,7 @@ _COMMIT_INFO: Final = b"untoc/seal/v1/commit"
 _AAD_PREFIX: Final = b"untoc/seal/v1\x00"
 _CUSTODIAL_PURPOSE: Final = "untoc-custodial-data-key/v1"
 _RECENT_SALTS: Final = 65536
+_SHA256: Final = SHA256()
 
 
 class RandomnessRepeated(UntocError):
@@ -107,8 +108,19 @@ class DataKeyring:
         return self._keys.get(key_id)
 
 
-def _derive(data_key: bytes, salt: bytes, info: bytes) -> bytes:
-    return HKDF(algorithm=SHA256(), length=32, salt=salt, info=info).derive(data_key)
+def _extract(data_key: bytes, salt: bytes) -> bytes:
+    """HKDF-SHA256-Extract (RFC 5869): the pseudorandom key of one value's salt.
+
+    The message key and the commitment are both expanded from it, so the data key
+    is extracted once per value, not once per derived key; together they are
+    ``HKDF(SHA256, 32, salt, info)`` of the data key, byte for byte.
+    """
+    return HKDF.extract(_SHA256, salt, data_key)
+
+
+def _expand(prk: bytes, info: bytes) -> bytes:
+    """HKDF-SHA256-Expand (RFC 5869) of 32 bytes."""
+    return HKDFExpand(algorithm=_SHA256, length=32, info=info).derive(prk)
 
 
 def _aad(context: SealContext) -> bytes:
@@ -158,14 +170,16 @@ class EnvelopeSealer:
         if len(nonce) != NONCE_BYTES:
             msg = "the random source returned a nonce of the wrong size"
             raise RandomnessRepeated(msg)
-        key = _derive(data_key, salt, _ENC_INFO)
+        prk = _extract(data_key, salt)
         return SealedValue(
             format=SEALED_FORMAT,
             epoch=context.epoch,
             salt=salt,
             nonce=nonce,
-            commitment=_derive(data_key, salt, _COMMIT_INFO),
-            ciphertext=AESGCM(key).encrypt(nonce, plaintext, _aad(context)),
+            commitment=_expand(prk, _COMMIT_INFO),
+            ciphertext=AESGCM(_expand(prk, _ENC_INFO)).encrypt(
+                nonce, plaintext, _aad(context)
+            ),
         )
 
     def open(self, sealed: SealedValue, context: SealContext) -> bytes:
@@ -184,12 +198,12 @@ class EnvelopeSealer:
             raise refuse(
                 self.on_denied, "open", reason or "unknown", context.describe()
             )
-        commitment = _derive(data_key, sealed.salt, _COMMIT_INFO)
-        if not hmac.compare_digest(commitment, sealed.commitment):
+        prk = _extract(data_key, sealed.salt)
+        if not hmac.compare_digest(_expand(prk, _COMMIT_INFO), sealed.commitment):
             raise refuse(
                 self.on_denied, "open", "commitment-mismatch", context.describe()
             )
-        key = _derive(data_key, sealed.salt, _ENC_INFO)
+        key = _expand(prk, _ENC_INFO)
         try:
             return AESGCM(key).decrypt(sealed.nonce, sealed.ciphertext, _aad(context))
         except InvalidTag:
@@ -250,10 +264,10 @@ def message_key(data_key: bytes, sealed: SealedValue) -> bytes:
     Raises:
         AccessDenied: the data key is not the one the value was sealed with.
     """
-    commitment = _derive(data_key, sealed.salt, _COMMIT_INFO)
-    if not hmac.compare_digest(commitment, sealed.commitment):
+    prk = _extract(data_key, sealed.salt)
+    if not hmac.compare_digest(_expand(prk, _COMMIT_INFO), sealed.commitment):
         raise refuse(ignore_denial, "release", "commitment-mismatch", "message key")
-    return _derive(data_key, sealed.salt, _ENC_INFO)
+    return _expand(prk, _ENC_INFO)
 
 
 def open_with_message_key(

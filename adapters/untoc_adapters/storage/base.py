@@ -16,6 +16,7 @@ from eventsourcing.persistence import (
 
 from untoc_adapters.storage.mapper import AttrsMapper, RowRefused
 from untoc_core.errors import ConcurrencyConflict, InvalidInput, StoreError
+from untoc_core.events import Event
 from untoc_core.ports import NewEvents, Recorded
 
 T = TypeVar("T")
@@ -72,6 +73,7 @@ class RecorderEventStore:
             msg = "a stream may appear only once in one append"
             raise InvalidInput(msg)
         rows: list[StoredEvent] = []
+        written: list[tuple[str, int, Event]] = []
         for batch in batches:
             if not batch.stream:
                 msg = "a stream id may not be empty"
@@ -79,16 +81,14 @@ class RecorderEventStore:
             head = self._head(batch.stream)
             if head != batch.expected_version:
                 raise ConcurrencyConflict(batch.stream, batch.expected_version, head)
-            rows.extend(
-                self.mapper.to_row(
-                    batch.stream,
-                    batch.expected_version + i,
-                    event,
-                    recorded_at=recorded_at,
-                    actor=actor,
-                )
-                for i, event in enumerate(batch.events, start=1)
+            encode = self.mapper.row_encoder(
+                batch.stream, recorded_at=recorded_at, actor=actor
             )
+            for version, event in enumerate(
+                batch.events, start=batch.expected_version + 1
+            ):
+                rows.append(encode(version, event))
+                written.append((batch.stream, version, event))
         if not rows:
             return []
         try:
@@ -110,9 +110,21 @@ class RecorderEventStore:
             msg = "the recorder did not return a position for every row"
             raise StoreError(msg)
         self._last_at = recorded_at
+        # The events as given, not decoded back from the rows just written:
+        # opening and decoding them would only undo the encoding of the same
+        # values (read back, they are equal; the contract tests check it).
         return [
-            self.mapper.to_recorded(row, position)
-            for row, position in zip(rows, positions, strict=True)
+            Recorded(
+                position=position,
+                stream=stream,
+                version=version,
+                event=event,
+                recorded_at=recorded_at,
+                actor=actor,
+            )
+            for (stream, version, event), position in zip(
+                written, positions, strict=True
+            )
         ]
 
     def read_stream(

@@ -25,12 +25,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Callable
 from typing import Any, Final, Protocol
 
 import attrs
 from eventsourcing.persistence import StoredEvent
 
-from untoc_core.canonical import canonical_json
+from untoc_core.canonical import canonical_json, json_string
 from untoc_core.confidentiality import AccessDenied
 from untoc_core.errors import InvalidInput, StoreError
 from untoc_core.events import Event, EventCatalogue
@@ -66,8 +67,17 @@ class RowLocation:
     type_name: str
 
     def canonical(self) -> bytes:
-        """The canonical encoding, used as associated data by sealers."""
-        return canonical_json(self.document())
+        """The canonical encoding, used as associated data by sealers.
+
+        ``canonical_json(self.document())``, written out: it is made for every row
+        written and read.
+        """
+        if type(self.version) is not int:
+            return canonical_json(self.document())
+        return (
+            f'{{"stream":{json_string(self.stream)},'
+            f'"type":{json_string(self.type_name)},"version":{self.version}}}'
+        ).encode()
 
     def document(self) -> dict[str, Any]:
         """The location as written into every row body."""
@@ -177,24 +187,42 @@ class AttrsMapper:
         actor: str,
     ) -> StoredEvent:
         """Encode one event for ``stream`` at ``version``."""
-        type_name, type_version, payload = self.catalogue.encode(event)
-        location = RowLocation(stream=stream, version=version, type_name=type_name)
-        document = {
-            "v": type_version,
-            "at": recorded_at.isoformat(),
-            "by": actor,
-            "loc": location.document(),
-            "data": payload,
-        }
-        body = canonical_json(document)
-        sealer = self.sealer_of(stream)
-        state = bytes([sealer.format]) + sealer.seal(body, location)
-        return StoredEvent(
-            originator_id=stream,
-            originator_version=version,
-            topic=type_name,
-            state=state,
+        return self.row_encoder(stream, recorded_at=recorded_at, actor=actor)(
+            version, event
         )
+
+    def row_encoder(
+        self, stream: str, *, recorded_at: dt.datetime, actor: str
+    ) -> Callable[[int, Event], StoredEvent]:
+        """What encodes events for ``stream``, recorded at one time by one actor.
+
+        :meth:`to_row` for a whole batch: the stream's sealer, its format tag and
+        the time are looked up and formatted once, not once per row. Each row is
+        still encoded, bound and sealed on its own.
+        """
+        sealer = self.sealer_of(stream)
+        tag = bytes([sealer.format])
+        at = recorded_at.isoformat()
+        encode = self.catalogue.encode
+
+        def row(version: int, event: Event) -> StoredEvent:
+            type_name, type_version, payload = encode(event)
+            location = RowLocation(stream=stream, version=version, type_name=type_name)
+            document = {
+                "v": type_version,
+                "at": at,
+                "by": actor,
+                "loc": location.document(),
+                "data": payload,
+            }
+            return StoredEvent(
+                originator_id=stream,
+                originator_version=version,
+                topic=type_name,
+                state=tag + sealer.seal(canonical_json(document), location),
+            )
+
+        return row
 
     def recorded_at(self, row: StoredEvent) -> dt.datetime:
         """When a stored row was recorded, without decoding its event."""
