@@ -272,8 +272,12 @@ class CycleAssignment:
         for t in self._w_slots[r]:
             if self.picks[t] >= 0 or t in (s, sib):
                 continue
+            # _hands_off inlined for the States that may fill t (the hot loop).
+            other = self._sibling[t]
+            beside = w[other] if other >= 0 else -1
+            barred = self._w_reviews[self._pur[t]]
             for y in self._static[t]:
-                if self._hands_off(s, r, t, y):
+                if load[y] < mx and y not in (o, r, beside) and y not in barred:
                     self._hand_offs[r] = (t, y)
                     return {s: r, t: y}
         return None
