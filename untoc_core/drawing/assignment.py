@@ -582,6 +582,8 @@ class CycleAssignment:
         )  # the slot in which the State under review reviews r
         if self.picks[q] >= 0:
             return None
+        if self._w_load[pur] <= self.min_reviews:
+            self._search_once(pur, q)  # every y below needs a chain towards pur
         for y in self._static[q]:
             if y in (pur, r) or not self._can_take(q, y, {s: r}):
                 continue
@@ -921,7 +923,9 @@ class CycleAssignment:
         answers at once: with the chain it found, or, if it found none, with a
         chain from a reviewer that the changes give a review (the only new end a
         search could reach), if it reached one. The caller checks the result
-        against every rule, as always.
+        against every rule, as always. A search that found nothing with one of
+        the changed slots alone serves the same way (changing more slots only
+        takes ways away), with chains that keep clear of the changed slots.
         """
         key = (end, frozenset(changes), mutual)
         if self._dead_ends[0] != self._version:
@@ -931,6 +935,10 @@ class CycleAssignment:
             return kept[0]
         if kept is not None:
             return self._from_gainer(end, changes, kept, accept)
+        for t in changes if len(changes) > 1 else ():
+            alone = self._dead_ends[1].get((end, frozenset((t,)), mutual))
+            if isinstance(alone, dict):
+                return self._from_gainer(end, changes, alone, accept)
         if mutual and accept is None:
             found, went = self._tree_to(end, changes, mutual=True, ends=1)
             if found:
@@ -945,6 +953,25 @@ class CycleAssignment:
         if searched is None:
             self._dead_ends[1][key] = went
         return searched
+
+    def _search_once(self, end: int, t: int) -> None:
+        """Search once for chains towards ``end`` giving up slot ``t``; keep failures.
+
+        Several repairs in a row may need a chain towards the same reviewer
+        after it gives up ``t``, each with other changes besides: a search
+        that finds nothing with ``t`` alone then answers all of them at once
+        (:meth:`_chain_to`), where each would otherwise search in vain.
+        """
+        if self._dead_ends[0] == self._version and any(
+            (end, frozenset((t,)), mutual) in self._dead_ends[1]
+            for mutual in (True, False)
+        ):
+            return
+        for mutual in (True, False):
+            found, went = self._tree_to(end, {t: _NOBODY}, mutual=mutual, ends=1)
+            if found:
+                return
+            self._keep_dead_end(end, t, went, mutual=mutual)
 
     def _keep_dead_end(
         self, end: int, s: int, went: dict[int, tuple[int, int]], *, mutual: bool
@@ -969,6 +996,8 @@ class CycleAssignment:
         for x in changes.values():
             if x != end and x in went:
                 chain = self._path_to(went, x, end)
+                if any(t in changes for t in chain):
+                    continue  # the search was made with fewer slots changed
                 if accept is None or accept(chain):
                     return chain
         return None
