@@ -26,6 +26,7 @@ draw (ADR 0009).
 from __future__ import annotations
 
 import bisect
+import itertools
 from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING
 
@@ -408,14 +409,55 @@ class CycleAssignment:
         alike: dict[tuple[frozenset[Instrument], str | None], list[int]] = {}
         self._static = [self._eligible(s, alike) for s in range(len(self.slots))]
         self._static_tuple = tuple(tuple(e) for e in self._static)
-        self._static_sets = [frozenset(e) for e in self._static]
-        self._eligible_slots: list[list[int]] = [[] for _ in self.parties]
-        for slot, found in enumerate(self._static):
-            for r in found:
-                self._eligible_slots[r].append(slot)
+        kind_sets = {key: frozenset(base) for key, base in alike.items()}
+        self._static_sets = [
+            kind_sets[self._kind_of(s)].intersection(found)
+            if self._excluded
+            else kind_sets[self._kind_of(s)].difference((self._pur[s],))
+            for s, found in enumerate(self._static)
+        ]
+        self._eligible_slots = self._slots_by_reviewer(alike)
         self._order = sorted(
             range(len(self.slots)), key=lambda s: (len(self._static[s]), s)
         )
+
+    def _slots_by_reviewer(
+        self, alike: dict[tuple[frozenset[Instrument], str | None], list[int]]
+    ) -> list[list[int]]:
+        """For each State, the slots it may fill, in order (from :meth:`_eligible`).
+
+        Slots alike (same Protocols, and region for a same-region slot) share
+        their States, so each State gets the slots of every kind it may fill,
+        less its own slots and the years it deferred.
+        """
+        kinds: dict[tuple[frozenset[Instrument], str | None], list[int]] = {}
+        for s in range(len(self.slots)):
+            kinds.setdefault(self._kind_of(s), []).append(s)
+        parts: list[list[list[int]]] = [[] for _ in self.parties]
+        for key, slots in kinds.items():
+            for r in alike[key]:
+                parts[r].append(slots)
+        own: dict[int, list[int]] = {}
+        for s, p in enumerate(self._pur):
+            own.setdefault(p, []).append(s)
+        found: list[list[int]] = []
+        for r, mine in enumerate(parts):
+            slots = sorted(itertools.chain.from_iterable(mine))
+            for s in own.get(r, ()):
+                if s in slots:  # only if r is of the kind that may fill it
+                    slots.remove(s)
+            if self._excluded:
+                slots = [
+                    s for s in slots if (self.slots[s].year, r) not in self._excluded
+                ]
+            found.append(slots)
+        return found
+
+    def _kind_of(self, s: int) -> tuple[frozenset[Instrument], str | None]:
+        """What the States that may fill slot ``s`` depend on (see _eligible)."""
+        pur = self.parties[self._pur[s]]
+        region = pur.regional_group if self.slots[s].kind == SAME_REGION else None
+        return (pur.protocols, region)
 
     def _set_pick(self, s: int, r: int) -> None:
         self._changes += 1
@@ -476,7 +518,10 @@ class CycleAssignment:
             ]
         own = self._pur[s]
         if not self._excluded:
-            return [r for r in base if r != own]
+            mine = list(base)
+            if own in mine:
+                mine.remove(own)
+            return mine
         return [r for r in base if r != own and (slot.year, r) not in self._excluded]
 
     def _refresh_witness(self) -> None:
