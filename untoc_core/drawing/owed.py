@@ -77,7 +77,7 @@ class OwedMatching:
     # -- keeping the matching ----------------------------------------------------------
 
     def reset(self) -> None:
-        """Forget the placement (eligibility changed); it is rebuilt when asked."""
+        """Forget the placement; it is made again when next asked."""
         self._held.clear()
         self._holds.clear()
         self._dirty.clear()
