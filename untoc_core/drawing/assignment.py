@@ -141,6 +141,9 @@ class CycleAssignment:
                 kinds = (SAME_REGION, OTHER) if grouped else (OTHER, SECOND)
                 slots.extend(Slot(year=year, under_review=code, kind=k) for k in kinds)
         self.slots = tuple(slots)
+        self._slots_at: dict[tuple[int, str], list[int]] = {}  # (year, code) -> slots
+        for i, slot in enumerate(slots):
+            self._slots_at.setdefault((slot.year, slot.under_review), []).append(i)
         self._pur = [self.index[s.under_review] for s in slots]
         self._sibling = [-1] * len(slots)
         for a, b in zip(range(len(slots)), range(1, len(slots)), strict=False):
@@ -182,8 +185,8 @@ class CycleAssignment:
 
     def slot_of(self, year: int, under_review: str, kind: str) -> int:
         """The index of a slot."""
-        for i, s in enumerate(self.slots):
-            if (s.year, s.under_review, s.kind) == (year, under_review, kind):
+        for i in self._slots_at.get((year, under_review), ()):
+            if self.slots[i].kind == kind:
                 return i
         msg = f"no {kind} slot for {under_review} in year {year}"
         raise InvalidInput(msg)
@@ -376,9 +379,9 @@ class CycleAssignment:
     def reviewers_of(self, code: str, year: int) -> dict[str, str]:
         """The filled slots of a State under review: kind -> reviewer code."""
         return {
-            s.kind: self.parties[self.picks[i]].code
-            for i, s in enumerate(self.slots)
-            if s.under_review == code and s.year == year and self.picks[i] >= 0
+            self.slots[i].kind: self.parties[self.picks[i]].code
+            for i in self._slots_at.get((year, code), ())
+            if self.picks[i] >= 0
         }
 
     def assignment(self) -> list[str | None]:
