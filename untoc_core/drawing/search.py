@@ -357,13 +357,16 @@ def _room_fits(
     usable: dict[int, list[int]] = {}
     if len(free) == len(p.fixed):  # nothing fixed: every eligible State has room
         usable = {s: list(p.eligible[s]) for s in free}
-    for s in free if not usable else ():
-        sib = p.sibling[s]
-        taken = p.fixed[sib] if sib >= 0 else -1
-        barred = reviews[p.pur[s]] if p.mutual else ()
-        usable[s] = [
-            r for r in p.eligible[s] if load[r] < mx and r != taken and r not in barred
-        ]
+    else:
+        for s in free:
+            sib = p.sibling[s]
+            taken = p.fixed[sib] if sib >= 0 else -1
+            barred = reviews[p.pur[s]] if p.mutual else ()
+            usable[s] = [
+                r
+                for r in p.eligible[s]
+                if load[r] < mx and r != taken and r not in barred
+            ]
     held: dict[int, list[int]] = {}
     match: dict[int, int] = {}
     for s in sorted(free, key=lambda s: (len(usable[s]), s)):
