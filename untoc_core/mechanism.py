@@ -13,7 +13,7 @@ import binascii
 import datetime as dt
 import hashlib
 from collections.abc import Callable, Iterable, Sequence
-from typing import Any, TypeVar
+from typing import Any, Final, TypeVar
 
 import attrs
 
@@ -54,7 +54,7 @@ from untoc_core.drawing.pool import DrawParty
 from untoc_core.drawing.refusals import InputsFrozen, SeedNotFixed
 from untoc_core.drawing.stream import Lot
 from untoc_core.drawing.verify import Discrepancy, verify_history
-from untoc_core.errors import InvalidInput, UntocError
+from untoc_core.errors import ConcurrencyConflict, InvalidInput, UntocError
 from untoc_core.events import Event
 from untoc_core.instruments import article_catalogue
 from untoc_core.ports import (
@@ -78,6 +78,9 @@ from untoc_core.rules.rulebook import Rulebook, default_rulebook
 from untoc_core.terms import TreatyStatus
 
 _S = TypeVar("_S")
+
+ACCESS_LOG_ATTEMPTS: Final = 5
+"""How often an access decision is made and logged before a conflict is raised."""
 
 REGISTRY_STREAM = "registry"
 CONFERENCE_STREAM = "conference"
@@ -1123,30 +1126,54 @@ class Mechanism:
         """Decide and log whether a principal may read a scope of a review.
 
         The decision is recorded as ``AccessDecided`` on the review's stream,
-        allowed or denied, with its exact reason and basis.
+        allowed or denied, with its exact reason and basis. Every principal's
+        decisions on a review go to that one stream: if another is logged at the
+        same moment, the decision is made again on the state as it now is and
+        logged after it (up to :data:`ACCESS_LOG_ATTEMPTS` times).
 
         Raises:
             AccessDenied: access is denied (ToR-30); the reason is only in the log.
             InvalidInput: a malformed principal, review or section id.
+            ConcurrencyConflict: other decisions were logged at every attempt.
         """
         acc_commands.check_principal_id(principal)
         if section:
             acc_commands.check_section(section)
-        state = acc.AccessState(
-            principals=self.principals(), review=self.review_access(review)
-        )
-        decision = acc.decide_access(
-            state, principal, review, scope, action, section=section
-        )
-        self._append(
-            acc_events.stream_of(review),
-            state.review.version,
-            [decision.event()],
-            principal,
-        )
+        decision = self._decide_and_log(principal, review, scope, action, section)
         if not decision.allowed:
             raise acc.AccessDenied
         return decision
+
+    def _decide_and_log(
+        self,
+        principal: str,
+        review: str,
+        scope: acc.Scope,
+        action: acc.Action,
+        section: str,
+    ) -> acc.AccessDecision:
+        """The decision, made on the latest state and logged (see decide_access)."""
+        attempt = 1
+        while True:
+            state = acc.AccessState(
+                principals=self.principals(), review=self.review_access(review)
+            )
+            decision = acc.decide_access(
+                state, principal, review, scope, action, section=section
+            )
+            try:
+                self._append(
+                    acc_events.stream_of(review),
+                    state.review.version,
+                    [decision.event()],
+                    principal,
+                )
+            except ConcurrencyConflict:
+                if attempt == ACCESS_LOG_ATTEMPTS:
+                    raise
+                attempt += 1
+                continue
+            return decision
 
     def access_log(self, review: str, principal: str) -> tuple[acc.AccessDecided, ...]:
         """The access log of a review, for an auditor or the secretariat.

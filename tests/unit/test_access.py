@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from typing import Any, cast
 
 import pytest
 
@@ -45,7 +46,9 @@ from untoc_core.confidentiality import (
 )
 from untoc_core.confidentiality.commands import decide
 from untoc_core.confidentiality.events import parse_review, stream_of
-from untoc_core.errors import InvalidInput, UnknownParty
+from untoc_core.errors import ConcurrencyConflict, InvalidInput, UnknownParty
+from untoc_core.mechanism import ACCESS_LOG_ATTEMPTS
+from untoc_core.ports import EventStore, NewEvents, Recorded
 
 NOW = dt.datetime(2026, 3, 2, 9, 30, tzinfo=dt.UTC)
 ARC_REVIEW = "cycle-1/ARC"
@@ -587,3 +590,62 @@ def test_a_compilation_record_is_not_a_country_review(
     with pytest.raises(InvalidInput):
         command(mechanism)
     assert mechanism.store.last_position() == before
+
+
+# -- decisions logged at the same moment -----------------------------------------------
+
+
+class RacingStore:
+    """The mechanism's store, where another principal's decision on the same review
+    is logged just before each of the first ``races`` appends to an access stream."""
+
+    def __init__(
+        self, store: EventStore, race: Callable[[], object], races: int
+    ) -> None:
+        self.store = store
+        self.race = race
+        self.races = races
+
+    def append(self, *batches: NewEvents, **kw: Any) -> list[Recorded]:
+        if self.races > 0 and batches[0].stream.startswith("access/"):
+            self.races -= 1
+            self.race()
+        return self.store.append(*batches, **kw)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.store, name)
+
+
+def racing(mechanism: Mechanism, races: int) -> Mechanism:
+    """A second mechanism on the same store, raced by Borduria reading the dossier."""
+    other = Mechanism(mechanism.store, SimulatedClock(NOW))
+    store = RacingStore(
+        mechanism.store,
+        lambda: other.decide_access("BRD", ARC_REVIEW, Scope.DOSSIER),
+        races,
+    )
+    return Mechanism(cast(EventStore, store), SimulatedClock(NOW))
+
+
+def test_a_decision_logged_meanwhile_by_another_principal_is_made_again_after_it(
+    mechanism: Mechanism,
+) -> None:
+    first = racing(mechanism, races=2)
+    decision = first.decide_access("ARC", ARC_REVIEW, Scope.DOSSIER)
+    assert decision.allowed
+    log = mechanism.review_access(ARC_REVIEW).log
+    assert [(e.principal, e.outcome) for e in log] == [
+        ("BRD", Outcome.ALLOW),
+        ("BRD", Outcome.ALLOW),
+        ("ARC", Outcome.ALLOW),
+    ]
+
+
+def test_decisions_logged_meanwhile_at_every_attempt_give_up_with_a_conflict(
+    mechanism: Mechanism,
+) -> None:
+    first = racing(mechanism, races=ACCESS_LOG_ATTEMPTS)
+    with pytest.raises(ConcurrencyConflict):
+        first.decide_access("ARC", ARC_REVIEW, Scope.DOSSIER)
+    log = mechanism.review_access(ARC_REVIEW).log
+    assert [e.principal for e in log] == ["BRD"] * ACCESS_LOG_ATTEMPTS
