@@ -24,6 +24,7 @@ from untoc_core.audit.merkle import (
     node_hash,
     root_from_inclusion,
     tree_root,
+    tree_roots,
     verify_consistency,
     verify_inclusion,
 )
@@ -314,3 +315,28 @@ def test_the_root_equals_the_recursive_definition(leaves: list[bytes]) -> None:
         return node_hash(reference(part[:k]), reference(part[k:]))
 
     assert tree_root(leaves) == reference(leaves)
+
+
+def test_the_heads_of_several_sizes_are_those_of_rfc_9162() -> None:
+    assert tree_roots(LEAVES, [8, 1, 5, 5, 3]) == {n: ROOTS[n] for n in (1, 3, 5, 8)}
+    assert tree_roots(LEAVES, [0]) == {0: EMPTY_ROOT}
+    assert tree_roots(LEAVES, []) == {}
+
+
+@settings(max_examples=60)
+@given(
+    count=st.integers(0, 70),
+    sizes=st.lists(st.integers(0, 70), max_size=8),
+)
+def test_the_heads_of_several_sizes_are_each_prefix_s_head(
+    count: int, sizes: list[int]
+) -> None:
+    hashes = [leaf_hash(i.to_bytes(2, "big")) for i in range(count)]
+    asked = [s for s in sizes if s <= count]
+    assert tree_roots(hashes, asked) == {s: tree_root(hashes[:s]) for s in asked}
+
+
+@pytest.mark.parametrize("size", [-1, 9])
+def test_a_head_of_a_size_the_leaves_do_not_have_is_refused(size: int) -> None:
+    with pytest.raises(InvalidInput, match="8 leaves"):
+        tree_roots(LEAVES, [3, size])

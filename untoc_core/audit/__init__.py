@@ -37,6 +37,7 @@ from untoc_core.audit.merkle import (
     leaf_hash,
     node_hash,
     tree_root,
+    tree_roots,
     verify_consistency,
     verify_inclusion,
 )
@@ -76,6 +77,7 @@ __all__ = [
     "open_checkpoint",
     "sign_checkpoint",
     "tree_root",
+    "tree_roots",
     "verify_consistency",
     "verify_inclusion",
     "verify_rows",

@@ -18,7 +18,7 @@ length or an impossible size simply does not verify.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Final
 
 from untoc_core.errors import InvalidInput
@@ -78,17 +78,59 @@ def tree_root(leaf_hashes: Sequence[bytes]) -> bytes:
     """
     stack: list[tuple[bytes, int]] = []
     for value in leaf_hashes:
-        current, height = value, 0
-        while stack and stack[-1][1] == height:
-            left, _ = stack.pop()
-            current = node_hash(left, current)
-            height += 1
-        stack.append((current, height))
+        _push(stack, value)
+    return _head(stack)
+
+
+def tree_roots(leaf_hashes: Sequence[bytes], sizes: Iterable[int]) -> dict[int, bytes]:
+    """The tree heads over the first ``size`` leaves, for each of ``sizes``.
+
+    One pass over the leaves, however many sizes are asked for: each head is
+    folded from the stack of perfect subtrees as the pass reaches its size, so
+    checking every checkpoint of a log costs O(n + k log n), not O(k n).
+
+    Args:
+        leaf_hashes: The leaves' hashes, in log order.
+        sizes: How many leaves each head covers.
+
+    Returns:
+        Each size's 32-byte root.
+
+    Raises:
+        InvalidInput: a size is negative or above the number of leaves.
+    """
+    wanted = sorted(set(sizes))
+    if wanted and not 0 <= wanted[0] <= wanted[-1] <= len(leaf_hashes):
+        msg = f"there are {len(leaf_hashes)} leaves, not {wanted[0]} or {wanted[-1]}"
+        raise InvalidInput(msg)
+    roots: dict[int, bytes] = {}
+    stack: list[tuple[bytes, int]] = []
+    count = 0
+    for size in wanted:
+        while count < size:
+            _push(stack, leaf_hashes[count])
+            count += 1
+        roots[size] = _head(stack)
+    return roots
+
+
+def _push(stack: list[tuple[bytes, int]], value: bytes) -> None:
+    """Add one leaf to a stack of perfect subtrees (height by height)."""
+    current, height = value, 0
+    while stack and stack[-1][1] == height:
+        left, _ = stack.pop()
+        current = node_hash(left, current)
+        height += 1
+    stack.append((current, height))
+
+
+def _head(stack: list[tuple[bytes, int]]) -> bytes:
+    """The tree head of a stack of perfect subtrees, folded from the right."""
     if not stack:
         return EMPTY_ROOT
-    root = stack.pop()[0]
-    while stack:
-        root = node_hash(stack.pop()[0], root)
+    root = stack[-1][0]
+    for left, _ in reversed(stack[:-1]):
+        root = node_hash(left, root)
     return root
 
 

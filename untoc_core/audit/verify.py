@@ -40,6 +40,7 @@ from untoc_core.audit.merkle import (
     consistency_proof,
     inclusion_proof,
     tree_root,
+    tree_roots,
     verify_consistency,
 )
 from untoc_core.errors import InvalidInput
@@ -88,6 +89,16 @@ class LogSnapshot:
             msg = f"the log has {self.size} leaves, not {count}"
             raise InvalidInput(msg)
         return tree_root(self.leaf_hashes[:count])
+
+    def roots(self, sizes: Iterable[int]) -> dict[int, bytes]:
+        """The tree heads over the first ``size`` leaves, for each of ``sizes``.
+
+        One pass over the leaves (:func:`~untoc_core.audit.merkle.tree_roots`).
+
+        Raises:
+            InvalidInput: a size is negative or above the log's size.
+        """
+        return tree_roots(self.leaf_hashes, sizes)
 
     def checkpoint(self, size: int | None = None) -> Checkpoint:
         """The checkpoint for the first ``size`` leaves (all by default).
