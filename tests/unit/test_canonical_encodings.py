@@ -11,6 +11,7 @@ import pytest
 from untoc_adapters.storage.mapper import RowLocation
 from untoc_core.canonical import canonical_json, json_string
 from untoc_core.confidentiality import SealContext
+from untoc_core.errors import InvalidInput
 
 STRANGE = ("plain", "é/ü", 'quote"back\\slash', "tab\tnew\nline\x00\x1f", "💡", "")
 
@@ -55,14 +56,6 @@ def test_a_row_location_of_an_odd_version_is_still_canonical() -> None:
             version=99999,
             field="Z",
         ),
-        SealContext(
-            review="r",
-            scope="s",
-            epoch=1.5,  # type: ignore[arg-type]
-            aggregate="a",
-            version=3,
-            field="f",
-        ),
     ],
 )
 def test_a_seal_context_encodes_as_the_canonical_json_of_its_document(
@@ -79,3 +72,20 @@ def test_a_seal_context_encodes_as_the_canonical_json_of_its_document(
             "version": context.version,
         }
     )
+
+
+@pytest.mark.parametrize(
+    ("epoch", "version"), [(1.5, 3), (True, 3), ("1", 3), (1, 2.0), (1, False)]
+)
+def test_a_seal_context_takes_only_whole_numbers(
+    epoch: object, version: object
+) -> None:
+    with pytest.raises(InvalidInput, match="must be a whole number"):
+        SealContext(
+            review="r",
+            scope="s",
+            epoch=epoch,  # type: ignore[arg-type]
+            aggregate="a",
+            version=version,  # type: ignore[arg-type]
+            field="f",
+        )

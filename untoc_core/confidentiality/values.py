@@ -14,7 +14,7 @@ from typing import Final
 
 import attrs
 
-from untoc_core.canonical import canonical_json, json_string
+from untoc_core.canonical import json_string
 from untoc_core.errors import InvalidInput
 
 SEALED_FORMAT: Final = 1
@@ -35,13 +35,13 @@ def _name(_: object, attribute: attrs.Attribute[str], value: str) -> None:
 
 
 def _positive(_: object, attribute: attrs.Attribute[int], value: int) -> None:
-    if isinstance(value, bool) or value < 1:
+    if type(value) is not int or value < 1:  # not a bool, a float or a text
         msg = f"{attribute.name} must be a whole number of at least 1, not {value!r}"
         raise InvalidInput(msg)
 
 
 def _not_negative(_: object, attribute: attrs.Attribute[int], value: int) -> None:
-    if isinstance(value, bool) or value < 0:
+    if type(value) is not int or value < 0:  # not a bool, a float or a text
         msg = f"{attribute.name} must be a whole number of at least 0, not {value!r}"
         raise InvalidInput(msg)
 
@@ -106,8 +106,6 @@ class SealContext:
         :meth:`document` in :func:`canonical_json`, written out: it is made for
         every value sealed or opened.
         """
-        if type(self.epoch) is not int or type(self.version) is not int:
-            return canonical_json(self.document())
         return (
             f'{{"aggregate":{json_string(self.aggregate)},"epoch":{self.epoch},'
             f'"field":{json_string(self.field)},"review":{json_string(self.review)},'
