@@ -271,35 +271,23 @@ class CycleAssignment:
         if r in self._w_reviews[pur] or (sib >= 0 and w[sib] == r):
             return None
         known = self._hand_offs.get(r)
-        if known is not None and self._hands_off(s, r, *known):
-            return {s: r, known[0]: known[1]}
-        for t in self._w_slots[r]:
+        slots = self._w_slots[r]
+        if known is not None and known[0] in slots:
+            slots = [known[0], *slots]  # the last hand-off first: it often still does
+        for t in slots:
             if self.picks[t] >= 0 or t in (s, sib):
                 continue
-            # _hands_off inlined for the States that may fill t (the hot loop).
             other = self._sibling[t]
             beside = w[other] if other >= 0 else -1
             barred = self._w_reviews[self._pur[t]]
-            for y in self._static[t]:
+            takers: Iterable[int] = self._static[t]
+            if known is not None and known[0] == t and known[1] in self._static_sets[t]:
+                takers = itertools.chain((known[1],), takers)
+            for y in takers:
                 if load[y] < mx and y not in (o, r, beside) and y not in barred:
                     self._hand_offs[r] = (t, y)
                     return {s: r, t: y}
         return None
-
-    def _hands_off(self, s: int, r: int, t: int, y: int) -> bool:
-        """May ``r`` pass open slot ``t`` to ``y`` while it takes ``s``?"""
-        w = self._witness
-        if w[t] != r or self.picks[t] >= 0 or y in (w[s], r):
-            return False
-        sib = self._sibling[s]
-        if t in (s, sib) or self._w_load[y] >= self.max_reviews:
-            return False
-        if y not in self._static_sets[t]:
-            return False
-        other = self._sibling[t]
-        if other >= 0 and w[other] == y:
-            return False
-        return y not in self._w_reviews[self._pur[t]]
 
     def _lift(self, s: int) -> None:
         """Give the holder of open slot ``s`` a review to spare, if a chain can.

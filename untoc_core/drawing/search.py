@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import bisect
 import sys
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 import attrs
@@ -245,19 +246,36 @@ def _owed_fit(  # noqa: PLR0913, PLR0917 - the search's state, passed as is
         return True
     if sum(owed.values()) > len(free):
         return False
-    if len(free) == len(assign):  # nothing filled: every eligible slot counts
-        return _match(owed, {r: slots_of[r] for r in owed}) is not None
+    options = _owed_options(p, slots_of, owed, assign, reviews, free)
+    return _match(owed, options) is not None
+
+
+def _owed_options(  # noqa: PLR0913, PLR0917 - the search's state, passed as is
+    p: CompletionProblem,
+    slots_of: list[list[int]],
+    owed: dict[int, int],
+    assign: Sequence[int],
+    reviews: list[set[int]],
+    free: list[int],
+) -> dict[int, list[int]]:
+    """For each reviewer owing reviews, the open slots it may fill.
+
+    Eligible, not already the other reviewer of that State, and not reviewed by
+    that State (no mutual reviews); with nothing filled yet, every eligible slot.
+    """
+    if len(free) == len(assign):
+        return {r: slots_of[r] for r in owed}
     open_slots = set(free)
-    options: dict[int, list[int]] = {}
-    for r in owed:
-        options[r] = [
+    return {
+        r: [
             s
             for s in slots_of[r]
             if s in open_slots
             and not (p.sibling[s] >= 0 and assign[p.sibling[s]] == r)
             and not (p.mutual and r in reviews[p.pur[s]])
         ]
-    return _match(owed, options) is not None
+        for r in owed
+    }
 
 
 class OwedReviewsBound:
@@ -292,22 +310,7 @@ class OwedReviewsBound:
         free = [s for s, r in enumerate(p.fixed) if r < 0]
         if sum(owed.values()) > len(free):
             return None
-        slots_of = _slots_of(p)
-        open_slots = set(free)
-        options = (
-            {r: slots_of[r] for r in owed}  # nothing fixed: every eligible slot
-            if len(free) == len(p.fixed)
-            else {
-                r: [
-                    s
-                    for s in slots_of[r]
-                    if s in open_slots
-                    and not (p.sibling[s] >= 0 and p.fixed[p.sibling[s]] == r)
-                    and not (p.mutual and r in reviews[p.pur[s]])
-                ]
-                for r in owed
-            }
-        )
+        options = _owed_options(p, _slots_of(p), owed, p.fixed, reviews, free)
         if not self._fits(p, owed, options, frozenset(), self.branches):
             return None
         if not _room_fits(p, load, reviews, free):
