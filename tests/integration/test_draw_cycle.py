@@ -17,6 +17,7 @@ from tests.draw_pools import (
 )
 from untoc_adapters.solvers import CpSatSolver, LinearRelaxation, default_solver
 from untoc_core.drawing.assignment import CycleAssignment
+from untoc_core.drawing.owed import OwedMatching
 from untoc_core.drawing.pool import DrawParty
 from untoc_core.drawing.search import CompletionProblem, Undecided
 from untoc_core.drawing.simulate import CycleDraw, draw_cycle
@@ -229,3 +230,57 @@ def test_the_owed_reviews_test_rules_out_only_what_cannot_be_completed(n: int) -
             s, engine.parties[allowed[stream.below(len(allowed), "x").value]].code
         )
     assert ruled_out > 0
+
+
+def test_the_first_witness_keeps_every_rule_filled_greedily_or_by_the_solver() -> None:
+    # The greedy fill succeeds on most draws of this tight registry and fails on
+    # some; the engine then asks the solver. Either way its witness keeps every
+    # rule.
+    pool = convention_only_corner()
+    outcomes = set()
+    for n in range(40):
+        drawn = draw_years(pool, 3, LotStream(seed(n)))
+        engine = CycleAssignment(
+            pool, drawn.review_years, min_reviews=1, max_reviews=3,
+            solver=default_solver(),
+        )  # fmt: skip
+        greedy = engine._greedy_witness()
+        outcomes.add(greedy is not None)
+        problem = engine.problem(list(engine.picks))
+        assert problem.keeps_rules(engine._witness)
+        if greedy is not None:
+            assert problem.keeps_rules(greedy)
+    assert outcomes == {True, False}
+
+
+@pytest.mark.parametrize("n", range(3))
+def test_the_owed_placement_started_from_the_witness_answers_as_one_searched(
+    n: int,
+) -> None:
+    pool = convention_only_corner()
+    drawn = draw_years(pool, 3, LotStream(seed(n)))
+    engine = CycleAssignment(
+        pool, drawn.review_years, min_reviews=1, max_reviews=3,
+        solver=default_solver(),
+    )  # fmt: skip
+    started = engine._owed_test()  # started from the witness
+    searched = OwedMatching(
+        reviewers=engine.reviewers,
+        pur=engine._pur,
+        sibling=engine._sibling,
+        eligible_sets=engine._static_sets,
+        eligible_slots=engine._eligible_slots,
+        picks=engine.picks,
+        pick_reviews=engine._pick_reviews,
+        pick_load=engine._pick_load,
+        min_reviews=1,
+    )
+    # A pair that does not fit (a State in its own slot) is checked and dropped.
+    searched.start_from([(0, engine._pur[0])])
+    stream = LotStream(seed(n))
+    for s in range(len(engine.slots)):
+        everyone = set(engine.reviewers)
+        assert started.passing(s, everyone) == searched.passing(s, everyone)
+        allowed = engine.allowed(s)
+        engine.pick(s, allowed[stream.below(len(allowed), "x").value])
+        searched.changed(s)

@@ -198,11 +198,13 @@ def test_the_search_gives_up_within_its_budget_when_asked() -> None:
 
     pool = small_pool()
     drawn = draw_years(pool, 1, LotStream(seed(1)))
+    engine = CycleAssignment(
+        pool, drawn.review_years, min_reviews=1, max_reviews=3
+    )  # fmt: skip
+    problem = engine.problem([-1] * len(engine.slots))
+    assert SearchSolver().complete(problem) is not None
     with pytest.raises(Undecided):
-        CycleAssignment(
-            pool, drawn.review_years, min_reviews=1, max_reviews=3,
-            solver=SearchSolver(max_nodes=1),
-        )  # fmt: skip
+        SearchSolver(max_nodes=1).complete(problem)
 
 
 @settings(max_examples=150, deadline=None)

@@ -164,7 +164,6 @@ class CycleAssignment:
         self._static: list[list[int]] = []
         self._static_tuple: tuple[tuple[int, ...], ...] = ()
         self._static_sets: list[frozenset[int]] = []
-        self._order: list[int] = []
         self._owed: OwedMatching | None = None  # see _owed_test
         self._set_eligibility()
         self.picks = [-1] * len(slots)
@@ -392,6 +391,14 @@ class CycleAssignment:
                 pick_load=self._pick_load,
                 min_reviews=self.min_reviews,
             )
+            # The witness gives each State its minimum: a placement to start from.
+            self._owed.start_from(
+                (t, r)
+                for r in self.reviewers
+                for t in self._open_slots_of(r)[
+                    : max(0, self.min_reviews - self._pick_load[r])
+                ]
+            )
         return self._owed
 
     def _set_eligibility(self) -> None:
@@ -400,17 +407,16 @@ class CycleAssignment:
         alike: dict[tuple[frozenset[Instrument], str | None], list[int]] = {}
         self._static = [self._eligible(s, alike) for s in range(len(self.slots))]
         self._static_tuple = tuple(tuple(e) for e in self._static)
+        self._kinds = [self._kind_of(s) for s in range(len(self.slots))]
+        self._alike = alike  # for each kind of slot, its States (see _eligible)
         kind_sets = {key: frozenset(base) for key, base in alike.items()}
         self._static_sets = [
-            kind_sets[self._kind_of(s)].intersection(found)
+            kind_sets[self._kinds[s]].intersection(found)
             if self._excluded
-            else kind_sets[self._kind_of(s)].difference((self._pur[s],))
+            else kind_sets[self._kinds[s]].difference((self._pur[s],))
             for s, found in enumerate(self._static)
         ]
         self._eligible_slots = self._slots_by_reviewer(alike)
-        self._order = sorted(
-            range(len(self.slots)), key=lambda s: (len(self._static[s]), s)
-        )
 
     def _slots_by_reviewer(
         self, alike: dict[tuple[frozenset[Instrument], str | None], list[int]]
@@ -480,7 +486,12 @@ class CycleAssignment:
             self._w_reviews[r].add(self._pur[s])
             self._w_slots[r].append(s)
         mx = self.max_reviews
-        self._w_full = {r for r in self.reviewers if self._w_load[r] >= mx}
+        # The reviewers by witness load (0 .. the maximum), and each one's load.
+        self._w_level = [min(load, mx) for load in self._w_load]
+        self._w_at: list[set[int]] = [set() for _ in range(mx + 1)]
+        for r in self.reviewers:
+            self._w_at[self._w_level[r]].add(r)
+        self._w_full = self._w_at[mx]
 
     def _eligible(
         self,
@@ -516,11 +527,69 @@ class CycleAssignment:
         return [r for r in base if r != own and (slot.year, r) not in self._excluded]
 
     def _refresh_witness(self) -> None:
-        solution = self._solve(list(self.picks), self._witness or None)
+        solution = None if self._witness else self._greedy_witness()
+        if solution is None:
+            solution = self._solve(list(self.picks), self._witness or None)
         if solution is None:
             raise self._diagnose()
         self._set_witness(solution)
         self._rebalance()
+
+    def _greedy_witness(self) -> list[int] | None:
+        """A first witness filled greedily, or ``None`` if the greedy fill fails.
+
+        Made before any pick. Slots with the fewest candidates come first. Each
+        slot of a kind (see :meth:`_kind_of`) takes the next of that kind's
+        States, in turn, among those with the fewest reviews so far that may
+        fill it; one that may not (the State under review, its other reviewer,
+        one it reviews) is passed over. On a loose registry this gives a
+        witness that keeps every rule at a small part of the cost of a search;
+        where it does not (a slot left with nobody, a State left without its
+        minimum), the solver is asked instead. Either way only the witness
+        differs, never what is drawn.
+        """
+        w = [-1] * len(self.slots)
+        load = [0] * len(self.parties)
+        reviews: list[set[int]] = [set() for _ in self.parties]
+        turn: dict[tuple[frozenset[Instrument], str | None], tuple[int, int]] = {}
+        for s in sorted(range(len(w)), key=lambda s: (len(self._static[s]), s)):
+            kind = self._kinds[s]
+            sib = self._sibling[s]
+            level, at, r = self._next_in_turn(
+                s,
+                *turn.get(kind, (0, 0)),
+                load=load,
+                passed_over=reviews[self._pur[s]] | {w[sib] if sib >= 0 else -1},
+            )
+            if r < 0:
+                return None
+            turn[kind] = (level, at)
+            w[s] = r
+            load[r] += 1
+            reviews[r].add(self._pur[s])
+        if any(
+            not self.min_reviews <= load[r] <= self.max_reviews for r in self.reviewers
+        ):
+            return None
+        return w
+
+    def _next_in_turn(
+        self, s: int, level: int, at: int, *, load: list[int], passed_over: set[int]
+    ) -> tuple[int, int, int]:
+        """The next State of slot ``s``'s kind, from ``at``, to take ``s``.
+
+        One with at most ``level`` reviews, else the next level up. Returns the
+        level reached, where the next turn starts, and the State (-1: none).
+        """
+        base = self._alike[self._kinds[s]]
+        mine = self._static_sets[s]
+        while level < self.max_reviews:
+            for step in range(len(base)):
+                r = base[(at + step) % len(base)]
+                if load[r] <= level and r in mine and r not in passed_over:
+                    return level, (at + step + 1) % len(base), r
+            level += 1
+        return level, at, -1
 
     def _witness_changes(self, s: int, r: int) -> dict[int, int] | None:
         """Changes giving slot ``s`` of the witness to ``r``; ``None``: search anew."""
@@ -1101,11 +1170,14 @@ class CycleAssignment:
                 pass
 
     def _shed_one(self, x: int) -> bool:
+        # The States with at least two reviews fewer than x, by witness load.
+        lower = [at for at in self._w_at[: self._w_load[x] - 1] if at]
+        if not lower:
+            return False
         for t in self._open_slots_of(x):
-            for d in self._static[t]:
-                if self._w_load[d] + 2 <= self._w_load[x] and self._changes_keep_rules(
-                    {t: d}
-                ):
+            mine = self._static_sets[t]
+            for d in sorted(itertools.chain.from_iterable(mine & at for at in lower)):
+                if self._changes_keep_rules({t: d}):
                     self._move_witness(t, d)
                     return True
         return False
@@ -1137,11 +1209,13 @@ class CycleAssignment:
         return first
 
     def _note_load(self, r: int) -> None:
-        """Keep :attr:`_w_full` in line with the witness load of ``r``."""
-        if self._w_load[r] >= self.max_reviews:
-            self._w_full.add(r)
-        else:
-            self._w_full.discard(r)
+        """Keep :attr:`_w_at` (and so :attr:`_w_full`) in line with ``r``'s load."""
+        level = min(self._w_load[r], self.max_reviews)
+        was = self._w_level[r]
+        if level != was:
+            self._w_at[was].discard(r)
+            self._w_at[level].add(r)
+            self._w_level[r] = level
 
     def _open_slots_of(self, r: int) -> list[int]:
         """Open slots that ``r`` fills in the witness."""

@@ -20,7 +20,7 @@ found, never which set it is.
 from __future__ import annotations
 
 import bisect
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from collections.abc import Set as AbstractSet
 
 
@@ -81,6 +81,19 @@ class OwedMatching:
         self._held.clear()
         self._holds.clear()
         self._dirty.clear()
+        self._whole = True
+
+    def start_from(self, placement: Iterable[tuple[int, int]]) -> None:
+        """Take ``(slot, State)`` pairs as the placement to start from.
+
+        Used before the first question, with slots the State holds in a known
+        filling: the first sync then checks each pair, as it checks every
+        placement it keeps, and searches only for the reviews still unplaced.
+        """
+        for t, r in placement:
+            if t not in self._held:
+                self._held[t] = r
+                self._holds.setdefault(r, []).append(t)
         self._whole = True
 
     def changed(self, slot: int) -> None:
