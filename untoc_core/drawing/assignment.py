@@ -28,6 +28,7 @@ from __future__ import annotations
 import bisect
 import itertools
 from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Set as AbstractSet
 from typing import TYPE_CHECKING
 
 import attrs
@@ -220,9 +221,10 @@ class CycleAssignment:
             if sib >= 0:
                 quick -= {w[sib]}
         confirmed: dict[int, list[int]] = dict.fromkeys(quick, w)
-        repairs: dict[int, dict[int, int]] = {}
+        repairs = self._known_hand_offs(slot, passing - quick)
+        confirmed.update(dict.fromkeys(repairs, w))
         unsure: list[int] = []
-        for r in sorted(passing - quick):
+        for r in sorted(passing - quick - repairs.keys()):
             found = self._hand_off(slot, r) or self._repair(slot, r)
             if found is not None:
                 confirmed[r] = w
@@ -250,6 +252,46 @@ class CycleAssignment:
                     confirmed[r] = self._witness
                 else:
                     unsure.append(r)
+
+    def _known_hand_offs(
+        self, s: int, candidates: AbstractSet[int]
+    ) -> dict[int, dict[int, int]]:
+        """The candidates whose last hand-off (see :meth:`_hand_off`) still does.
+
+        The hand-off's conditions, checked for the many candidates with the
+        maximum of reviews at once; the others are left to :meth:`_hand_off`.
+        """
+        w, load, mx = self._witness, self._w_load, self.max_reviews
+        o = w[s]
+        if load[o] <= self.min_reviews:
+            return {}
+        pur = self._pur[s]
+        sib = self._sibling[s]
+        handing = (candidates & self._w_full) - self._w_reviews[pur]
+        if sib >= 0:
+            handing -= {w[sib]}
+        picks, sibling, pur_of = self.picks, self._sibling, self._pur
+        reviews, static_sets = self._w_reviews, self._static_sets
+        known = self._hand_offs
+        found: dict[int, dict[int, int]] = {}
+        for r in handing:
+            k = known.get(r)
+            if k is None:
+                continue
+            t, y = k
+            other = sibling[t]
+            if (
+                w[t] == r
+                and picks[t] < 0
+                and t not in (s, sib)
+                and load[y] < mx
+                and y not in (o, r)
+                and (other < 0 or w[other] != y)
+                and y not in reviews[pur_of[t]]
+                and y in static_sets[t]
+            ):
+                found[r] = {s: r, t: y}
+        return found
 
     def _hand_off(self, s: int, r: int) -> dict[int, int] | None:
         """Give ``s`` to ``r``, which passes one of its open slots to one with room.
@@ -993,7 +1035,7 @@ class CycleAssignment:
                 for t in self._w_slots[x]:
                     if self.picks[t] >= 0 or t in changes:
                         continue
-                    for y in self._static[t]:
+                    for y in self._not_reached(t, came, named=target is not None):
                         if y in came or not self._can_take(
                             t, y, changes, mutual=mutual
                         ):
@@ -1010,6 +1052,19 @@ class CycleAssignment:
                         following.append(y)
             frontier = following
         return None
+
+    def _not_reached(
+        self, t: int, came: dict[int, tuple[int, int]], *, named: bool
+    ) -> Iterable[int]:
+        """The States that may fill slot ``t``, in order; not those in ``came``.
+
+        A search for a ``named`` reviewer usually goes through most of them:
+        those not yet reached are picked out at once. An open search mostly
+        takes the first, so it goes through the slot's States one by one.
+        """
+        if not named:
+            return self._static[t]
+        return sorted(self._static_sets[t].difference(came))
 
     def _chain_to(
         self,
