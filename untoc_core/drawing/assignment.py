@@ -84,6 +84,8 @@ class _UnderTrees:
     found: list[int]
     went: dict[int, tuple[int, int]]
     lenient: tuple[list[int], dict[int, tuple[int, int]]] | None = None
+    partial: bool = False
+    """The search stopped once it reached every candidate (see ``_lift``)."""
 
 
 @attrs.frozen(kw_only=True)
@@ -210,7 +212,7 @@ class CycleAssignment:
         if sib >= 0:
             local -= {self.picks[sib]}
         passing = self._owed_test().passing(slot, local)
-        self._lift(slot)
+        self._lift(slot, passing)
         w = self._witness
         # Confirmed on the witness as it is: its holder, and, if the holder has a
         # review to spare, all with room that keep clear of this State's other
@@ -330,23 +332,30 @@ class CycleAssignment:
                     return {s: r, t: y}
         return None
 
-    def _lift(self, s: int) -> None:
+    def _lift(self, s: int, candidates: AbstractSet[int]) -> None:
         """Give the holder of open slot ``s`` a review to spare, if a chain can.
 
         When the holder of ``s`` in the witness has only the minimum of reviews,
         every candidate would need a chain mending it. One chain, found once and
         made part of the witness, lets most candidates take ``s`` as it is. This
         changes nothing that is drawn, only how quickly feasibility is shown.
+
+        The search stops once it has reached every candidate: late in a cycle
+        there is often no such chain, and the search then serves only to give
+        each candidate its own chain towards the holder (:meth:`_mend_under`).
         """
         o = self._witness[s]
         if self._w_load[o] > self.min_reviews:
             return
-        found, went = self._tree_to(o, {s: _NOBODY}, mutual=True, ends=1)
+        found, went, partial = self._search_tree(
+            o, {s: _NOBODY}, mutual=True, ends=1, wanted=candidates
+        )
         if not found:  # every candidate needs a chain: keep the search for them
             self._under_trees = _UnderTrees(
-                slot=s, version=self._version, found=found, went=went
+                slot=s, version=self._version, found=found, went=went, partial=partial
             )
-            self._keep_dead_end(o, s, went, mutual=True)
+            if not partial:
+                self._keep_dead_end(o, s, went, mutual=True)
             return
         chain = self._path_to(went, found[0], o)
         if self._changes_keep_rules(chain):
@@ -836,6 +845,10 @@ class CycleAssignment:
             settled = self._settled({s: r, **self._path_to(trees.went, r, o)})
             if settled is not None:
                 return settled
+        if trees.partial:  # the rest of the search may still find an end
+            found, went = self._tree_to(o, {s: _NOBODY}, mutual=True, ends=1)
+            trees = _UnderTrees(slot=s, version=self._version, found=found, went=went)
+            self._under_trees = trees
         if trees.found:
             settled = self._with_room(
                 changes, over, self._path_to(trees.went, trees.found[0], o)
@@ -896,6 +909,25 @@ class CycleAssignment:
 
         Returns those reviewers, and how each reviewer reached was reached.
         """
+        found, went, _ = self._search_tree(end, changes, mutual=mutual, ends=ends)
+        return found, went
+
+    def _search_tree(  # noqa: C901 - the hot loop, kept in one piece
+        self,
+        end: int,
+        changes: dict[int, int],
+        *,
+        mutual: bool,
+        ends: int,
+        wanted: AbstractSet[int] | None = None,
+    ) -> tuple[list[int], dict[int, tuple[int, int]], bool]:
+        """:meth:`_tree_to`, stopped early once every one of ``wanted`` is reached.
+
+        The third value says whether it stopped so (the tree is then partial).
+        """
+        left = None if wanted is None else set(wanted) - {end}
+        if left is not None and not left:
+            return [], {end: (-1, -1)}, True
         delta = self._delta(changes)
         first = self._first_open()
         found: list[int] = []
@@ -924,10 +956,14 @@ class CycleAssignment:
                     if self._w_load[x] + delta.get(x, 0) > self.min_reviews:
                         found.append(x)
                         if len(found) >= ends:
-                            return found, went
+                            return found, went, False
+                    if left is not None:
+                        left.discard(x)
+                        if not left:
+                            return found, went, True
                     following.append(x)
             frontier = following
-        return found, went
+        return found, went, False
 
     @staticmethod
     def _path_to(
