@@ -127,6 +127,7 @@ class CycleAssignment:
     ) -> None:
         self.parties = tuple(sorted(pool, key=lambda p: p.code))
         self.index = {p.code: i for i, p in enumerate(self.parties)}
+        self._codes = tuple(p.code for p in self.parties)
         if len(self.index) != len(self.parties):
             msg = "a State appears twice in the pool"
             raise InvalidInput(msg)
@@ -223,10 +224,11 @@ class CycleAssignment:
             if sib >= 0:
                 quick -= {w[sib]}
         confirmed: dict[int, list[int]] = dict.fromkeys(quick, w)
-        repairs = self._known_hand_offs(slot, passing - quick)
+        rest = passing - quick
+        repairs = self._known_hand_offs(slot, rest)
         confirmed.update(dict.fromkeys(repairs, w))
         unsure: list[int] = []
-        for r in sorted(passing - quick - repairs.keys()):
+        for r in sorted(rest - repairs.keys()):
             found = self._hand_off(slot, r) or self._repair(slot, r)
             if found is not None:
                 confirmed[r] = w
@@ -236,7 +238,8 @@ class CycleAssignment:
         self._ask_solver(slot, unsure, confirmed)
         self._confirmed = (slot, self._changes, confirmed)
         self._repairs = (slot, self._changes, repairs)
-        return [self.parties[r].code for r in sorted(confirmed)]
+        codes = self._codes
+        return [codes[r] for r in sorted(confirmed)]
 
     def _ask_solver(
         self, slot: int, unsure: list[int], confirmed: dict[int, list[int]]
@@ -700,7 +703,7 @@ class CycleAssignment:
             return False  # the State under review already reviews r: no mutual review
         return self._pick_load[r] < self.max_reviews
 
-    def _repair(  # noqa: C901, PLR0911 - each shape of repair is one branch
+    def _repair(  # noqa: PLR0911 - each shape of repair is one branch
         self, s: int, r: int
     ) -> dict[int, int] | None:
         """Witness changes that give slot ``s`` to ``r`` and keep every rule.
@@ -738,7 +741,15 @@ class CycleAssignment:
         )  # the slot in which the State under review reviews r
         if self.picks[q] >= 0:
             return None
+        return self._repair_mutual(s, r, q)
+
+    def _repair_mutual(self, s: int, r: int, q: int) -> dict[int, int] | None:
+        """:meth:`_repair` where the State under review reviews ``r`` in ``q``."""
+        pur = self._pur[s]
         if self._w_load[pur] <= self.min_reviews:
+            swapped = self._swap(s, r, q)
+            if swapped is not None:
+                return swapped
             self._search_once(pur, q)  # every y below needs a chain towards pur
         for y in self._static[q]:
             if y in (pur, r) or not self._can_take(q, y, {s: r}):
@@ -746,6 +757,32 @@ class CycleAssignment:
             mended = self._mend_loads({s: r, q: y})
             if mended is not None:
                 return mended
+        return None
+
+    def _swap(self, s: int, r: int, q: int) -> dict[int, int] | None:
+        """Give ``s`` to ``r``, and ``q`` to a State that gives one back in exchange.
+
+        ``q`` is the slot in which the State under review reviews ``r``, so it
+        must change hands (no mutual reviews). When the State under review has
+        only the minimum of reviews, the State ``y`` that takes ``q`` hands it
+        one of ``y``'s own open slots: the State under review keeps its number
+        of reviews and needs no chain (other loads are mended as usual). A few
+        exchanges are tried; ``None``: none will do, and the chains decide.
+        """
+        pur = self._pur[s]
+        tries = 0
+        for y in self._static[q]:
+            if y in (pur, r) or not self._can_take(q, y, {s: r}):
+                continue
+            for t in self._open_slots_of(y):
+                if t in (s, q) or pur not in self._static_sets[t]:
+                    continue
+                mended = self._mend_loads({s: r, q: y, t: pur})
+                if mended is not None:
+                    return mended
+                tries += 1
+                if tries > _REJECTS:
+                    return None
         return None
 
     def _mend_loads(self, changes: dict[int, int]) -> dict[int, int] | None:
