@@ -269,7 +269,7 @@ def test_the_owed_placement_started_from_the_witness_answers_as_one_searched(
         pur=engine._pur,
         sibling=engine._sibling,
         eligible_sets=engine._static_sets,
-        eligible_slots=engine._eligible_slots,
+        eligible_bits=engine._eligible_bits,
         picks=engine.picks,
         pick_reviews=engine._pick_reviews,
         pick_load=engine._pick_load,

@@ -193,6 +193,23 @@ def test_a_deferring_reviewer_is_not_drawn_that_year() -> None:
     assert SAME_REGION in engine.reviewers_of("A0", 1)
 
 
+def test_each_states_slots_as_bits_are_the_slots_it_may_fill() -> None:
+    pool = small_pool()
+    drawn = draw_years(pool, 2, LotStream(seed(3)))
+    engine = CycleAssignment(
+        pool, drawn.review_years, min_reviews=1, max_reviews=3
+    )  # fmt: skip
+    deferring = engine.reviewers[0]
+    engine.exclude(1, engine.parties[deferring].code)  # no slot of year 1 for it
+    slots = range(len(engine.slots))
+    for r in range(len(engine.parties)):
+        bits = engine._eligible_bits[r]
+        may_fill = [s for s in slots if r in engine._static_sets[s]]
+        assert [s for s in slots if bits >> s & 1] == may_fill
+    mine = engine._eligible_bits[deferring]
+    assert {engine.slots[s].year for s in slots if mine >> s & 1} == {2}
+
+
 def test_the_search_gives_up_within_its_budget_when_asked() -> None:
     from untoc_core.drawing.search import Undecided  # noqa: PLC0415
 

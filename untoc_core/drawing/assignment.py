@@ -25,7 +25,6 @@ draw (ADR 0009).
 
 from __future__ import annotations
 
-import bisect
 import itertools
 from collections.abc import Callable, Iterable, Sequence
 from collections.abc import Set as AbstractSet
@@ -173,7 +172,7 @@ class CycleAssignment:
         self.picks = [-1] * len(slots)
         self._pick_load = [0] * len(self.parties)
         self._pick_full: set[int] = set()  # reviewers picked the maximum of times
-        self._lowest_open = 0  # see _first_open
+        self._open_bits = (1 << len(slots)) - 1  # the open slots, as a bit set
         self._w_full: set[int] = set()  # reviewers the witness loads to the maximum
         # Of the last allowed(): slot, at which change, candidate -> a repair found.
         self._repairs: tuple[int, int, dict[int, dict[int, int]]] = (-1, -1, {})
@@ -439,7 +438,7 @@ class CycleAssignment:
                 pur=self._pur,
                 sibling=self._sibling,
                 eligible_sets=self._static_sets,
-                eligible_slots=self._eligible_slots,
+                eligible_bits=self._eligible_bits,
                 picks=self.picks,
                 pick_reviews=self._pick_reviews,
                 pick_load=self._pick_load,
@@ -470,38 +469,32 @@ class CycleAssignment:
             else kind_sets[self._kinds[s]].difference((self._pur[s],))
             for s, found in enumerate(self._static)
         ]
-        self._eligible_slots = self._slots_by_reviewer(alike)
+        self._eligible_bits = self._bits_by_reviewer(alike)
 
-    def _slots_by_reviewer(
+    def _bits_by_reviewer(
         self, alike: dict[tuple[frozenset[Instrument], str | None], list[int]]
-    ) -> list[list[int]]:
-        """For each State, the slots it may fill, in order (from :meth:`_eligible`).
+    ) -> list[int]:
+        """For each State, the slots it may fill, as a bit set (bit ``t``: slot ``t``).
 
         Slots alike (same Protocols, and region for a same-region slot) share
-        their States, so each State gets the slots of every kind it may fill,
-        less its own slots and the years it deferred.
+        their States (``alike``, from :meth:`_eligible`), so each State gets the
+        slots of every kind it may fill, less its own slots and the years it
+        deferred.
         """
-        kinds: dict[tuple[frozenset[Instrument], str | None], list[int]] = {}
-        for s in range(len(self.slots)):
-            kinds.setdefault(self._kind_of(s), []).append(s)
-        parts: list[list[list[int]]] = [[] for _ in self.parties]
-        for key, slots in kinds.items():
-            for r in alike[key]:
-                parts[r].append(slots)
-        own: dict[int, list[int]] = {}
+        kind_bits: dict[tuple[frozenset[Instrument], str | None], int] = {}
+        year_bits: dict[int, int] = {}
+        for s, key in enumerate(self._kinds):
+            kind_bits[key] = kind_bits.get(key, 0) | 1 << s
+            year = self.slots[s].year
+            year_bits[year] = year_bits.get(year, 0) | 1 << s
+        found = [0] * len(self.parties)
+        for key, members in alike.items():
+            for r in members:
+                found[r] |= kind_bits[key]
         for s, p in enumerate(self._pur):
-            own.setdefault(p, []).append(s)
-        found: list[list[int]] = []
-        for r, mine in enumerate(parts):
-            slots = sorted(itertools.chain.from_iterable(mine))
-            for s in own.get(r, ()):
-                if s in slots:  # only if r is of the kind that may fill it
-                    slots.remove(s)
-            if self._excluded:
-                slots = [
-                    s for s in slots if (self.slots[s].year, r) not in self._excluded
-                ]
-            found.append(slots)
+            found[p] &= ~(1 << s)
+        for year, r in self._excluded:
+            found[r] &= ~year_bits.get(year, 0)
         return found
 
     def _kind_of(self, s: int) -> tuple[frozenset[Instrument], str | None]:
@@ -520,8 +513,9 @@ class CycleAssignment:
             self._pick_full.discard(old)
         self.picks[s] = r
         if r < 0:
-            self._lowest_open = min(self._lowest_open, s)
+            self._open_bits |= 1 << s
         else:
+            self._open_bits &= ~(1 << s)
             self._pick_load[r] += 1
             self._pick_reviews[r].add(self._pur[s])
             if self._pick_load[r] >= self.max_reviews:
@@ -535,10 +529,12 @@ class CycleAssignment:
         self._w_load = [0] * len(self.parties)
         self._w_reviews = [set() for _ in self.parties]
         self._w_slots: list[list[int]] = [[] for _ in self.parties]
+        self._w_bits = [0] * len(self.parties)  # the slots each one holds, as bits
         for s, r in enumerate(w):
             self._w_load[r] += 1
             self._w_reviews[r].add(self._pur[s])
             self._w_slots[r].append(s)
+            self._w_bits[r] |= 1 << s
         mx = self.max_reviews
         # The reviewers by witness load (0 .. the maximum), and each one's load.
         self._w_level = [min(load, mx) for load in self._w_load]
@@ -662,8 +658,10 @@ class CycleAssignment:
                 w[t] = x
                 self._w_load[old] -= 1
                 self._w_slots[old].remove(t)
+                self._w_bits[old] &= ~(1 << t)
                 self._w_load[x] += 1
                 self._w_slots[x].append(t)
+                self._w_bits[x] |= 1 << t
                 touched.update((old, x))
             for x in touched:
                 self._note_load(x)
@@ -966,23 +964,25 @@ class CycleAssignment:
         if left is not None and not left:
             return [], {end: (-1, -1)}, True
         delta = self._delta(changes)
-        first = self._first_open()
         found: list[int] = []
         went: dict[int, tuple[int, int]] = {end: (-1, -1)}
         frontier = [end]
-        # The hot loop: _can_take inlined (the slots of eligible_slots[y] are
+        # The hot loop: _can_take inlined (the slots of eligible_bits[y] are
         # those y may fill, so only the other slot and mutual reviews are left).
-        picks, w, sibling = self.picks, self._witness, self._sibling
-        pur, w_reviews = self._pur, self._w_reviews
+        # The open, unchanged slots of reviewers not yet reached, as a bit set:
+        # each reviewer's slots to try are picked out at once.
+        w, sibling, pur = self._witness, self._sibling, self._pur
+        w_reviews, w_bits = self._w_reviews, self._w_bits
+        untried = self._open_bits & ~self._bits_of(changes) & ~w_bits[end]
         while frontier:
             following: list[int] = []
             for y in frontier:
-                mine = self._eligible_slots[y]
+                mine = self._eligible_bits[y] & untried
                 giving = went[y][1]
-                for i in range(bisect.bisect_left(mine, first), len(mine)):
-                    t = mine[i]
-                    if picks[t] >= 0 or t in changes:
-                        continue
+                while mine:  # in slot order
+                    lowest = mine & -mine
+                    mine ^= lowest
+                    t = lowest.bit_length() - 1
                     x = w[t]
                     if x in went or (mutual and y in w_reviews[pur[t]]):
                         continue
@@ -990,6 +990,7 @@ class CycleAssignment:
                     if sib >= 0 and sib != giving and changes.get(sib, w[sib]) == y:
                         continue
                     went[x] = (y, t)
+                    untried &= ~w_bits[x]
                     if self._w_load[x] + delta.get(x, 0) > self.min_reviews:
                         found.append(x)
                         if len(found) >= ends:
@@ -1246,23 +1247,25 @@ class CycleAssignment:
         """The search of :meth:`_chain_to`: the chain, the tree, the turned down."""
         rejects = 0
         delta = self._delta(changes)
-        first = self._first_open()
         went: dict[int, tuple[int, int]] = {end: (-1, -1)}
         frontier = [end]
+        w_bits = self._w_bits
+        untried = self._open_bits & ~self._bits_of(changes) & ~w_bits[end]
         while frontier:
             following: list[int] = []
             for y in frontier:
-                mine = self._eligible_slots[y]
-                for i in range(bisect.bisect_left(mine, first), len(mine)):
-                    t = mine[i]
-                    if self.picks[t] >= 0 or t in changes:
-                        continue
+                mine = self._eligible_bits[y] & untried
+                while mine:  # in slot order
+                    lowest = mine & -mine
+                    mine ^= lowest
+                    t = lowest.bit_length() - 1
                     x = self._witness[t]
                     if x in went or not self._can_take(
                         t, y, changes, went[y][1], mutual=mutual
                     ):
                         continue
                     went[x] = (y, t)
+                    untried &= ~w_bits[x]
                     if self._w_load[x] + delta.get(x, 0) > self.min_reviews:
                         moved = self._path_to(went, x, end)
                         if accept is None or accept(moved):
@@ -1273,6 +1276,14 @@ class CycleAssignment:
                     following.append(x)
             frontier = following
         return None, went, rejects
+
+    @staticmethod
+    def _bits_of(slots: Iterable[int]) -> int:
+        """Slots as a bit set (bit ``t`` for slot ``t``)."""
+        bits = 0
+        for t in slots:
+            bits |= 1 << t
+        return bits
 
     @staticmethod
     def _unwind(came: dict[int, tuple[int, int]], last: int) -> dict[int, int]:
@@ -1317,24 +1328,13 @@ class CycleAssignment:
         self._w_load[old] -= 1
         self._w_reviews[old].discard(self._pur[t])
         self._w_slots[old].remove(t)
+        self._w_bits[old] &= ~(1 << t)
         self._w_load[d] += 1
         self._w_reviews[d].add(self._pur[t])
         self._w_slots[d].append(t)
+        self._w_bits[d] |= 1 << t
         self._note_load(old)
         self._note_load(d)
-
-    def _first_open(self) -> int:
-        """The first open slot (or the number of slots): none before it is open.
-
-        Slots are mostly picked in order, so searches over a State's slots start
-        here rather than at the first slot.
-        """
-        picks = self.picks
-        first = self._lowest_open
-        while first < len(picks) and picks[first] >= 0:
-            first += 1
-        self._lowest_open = first
-        return first
 
     def _note_load(self, r: int) -> None:
         """Keep :attr:`_w_at` (and so :attr:`_w_full`) in line with ``r``'s load."""

@@ -19,7 +19,6 @@ found, never which set it is.
 
 from __future__ import annotations
 
-import bisect
 from collections.abc import Iterable, Sequence
 from collections.abc import Set as AbstractSet
 
@@ -33,7 +32,8 @@ class OwedMatching:
         sibling: For each slot, the other slot of the same State, or -1.
         eligible_sets: For each slot, the States that may fill it whatever else
             is picked.
-        eligible_slots: For each State, the slots it may fill, in slot order.
+        eligible_bits: For each State, the slots it may fill whatever else is
+            picked, as a bit set (bit ``t`` for slot ``t``).
         picks: The picks so far (-1: open), shared with the caller and read
             live.
         pick_reviews: For each State, the States it reviews in the picks (live).
@@ -48,7 +48,7 @@ class OwedMatching:
         pur: Sequence[int],
         sibling: Sequence[int],
         eligible_sets: Sequence[frozenset[int]],
-        eligible_slots: Sequence[Sequence[int]],
+        eligible_bits: Sequence[int],
         picks: list[int],
         pick_reviews: Sequence[set[int]],
         pick_load: list[int],
@@ -58,7 +58,7 @@ class OwedMatching:
         self._pur = pur
         self._sibling = sibling
         self._eligible_sets = eligible_sets
-        self._eligible_slots = eligible_slots
+        self._eligible_bits = eligible_bits
         self._picks = picks
         self._pick_reviews = pick_reviews
         self._pick_load = pick_load
@@ -70,7 +70,10 @@ class OwedMatching:
         self._holds: dict[int, list[int]] = {}  # State -> the slots it holds
         self._dirty: list[int] = []  # slots picked or opened since the last sync
         self._whole = False  # a full check is due (at the start)
-        self._first_open = 0  # no slot before this one is open
+        self._open = 0  # the open slots, as a bit set
+        for t, r in enumerate(picks):
+            if r < 0:
+                self._open |= 1 << t
         self._broken = False  # an owed review found no slot: the test is off
         self.reset()
 
@@ -100,7 +103,9 @@ class OwedMatching:
         """Slot ``slot`` was picked or opened again."""
         self._dirty.append(slot)
         if self._picks[slot] < 0:
-            self._first_open = min(self._first_open, slot)
+            self._open |= 1 << slot
+        else:
+            self._open &= ~(1 << slot)
 
     def _owed(self, r: int) -> int:
         return max(0, self._min - self._pick_load[r])
@@ -184,14 +189,13 @@ class OwedMatching:
         slot it was reached through.
         """
         picks = self._picks
-        first = self._first_open
-        while first < len(picks) and picks[first] >= 0:
-            first += 1
-        self._first_open = first  # slots are mostly picked in order: skip those
+        # The open slots not yet reached, as a bit set: each State's slots to
+        # try are picked out at once, and only those are looked at one by one.
+        untaken = self._open & ~(1 << barred) if barred >= 0 else self._open
         took: dict[int, int] = {}  # slot -> the State that would take it
         via: dict[int, int] = {start: -1}  # State -> the slot it gives up
         queue = [start]
-        # The hot loop: _fits inlined (the slots of eligible_slots[x] are those
+        # The hot loop: _fits inlined (the slots of eligible_bits[x] are those
         # x may fill whatever is picked).
         held, sibling, pur, reviews = (
             self._held,
@@ -200,17 +204,17 @@ class OwedMatching:
             self._pick_reviews,
         )
         for x in queue:
-            mine = self._eligible_slots[x]
+            mine = self._eligible_bits[x] & untaken
             # Latest first: the placement fills the earliest slots first, so a
             # free slot is most likely among the latest.
-            for i in range(len(mine) - 1, bisect.bisect_left(mine, first) - 1, -1):
-                t = mine[i]
-                if t in took or t == barred or picks[t] >= 0:
-                    continue
+            while mine:
+                t = mine.bit_length() - 1
+                mine ^= 1 << t
                 sib = sibling[t]
                 if (sib >= 0 and picks[sib] == x) or x in reviews[pur[t]]:
                     continue
                 took[t] = x
+                untaken ^= 1 << t
                 holder = held.get(t)
                 if holder is None:
                     return t, took, via
