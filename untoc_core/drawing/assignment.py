@@ -165,7 +165,8 @@ class CycleAssignment:
         # What ``allowed`` last found: slot, at which change, candidate -> witness.
         self._confirmed: tuple[int, int, dict[int, list[int]]] = (-1, -1, {})
         self._static: list[list[int]] = []
-        self._static_tuple: tuple[tuple[int, ...], ...] = ()
+        # For each set of legal traditions, the codes of the States sharing one.
+        self._alike_codes: dict[frozenset[str], frozenset[str]] = {}
         self._static_sets: list[frozenset[int]] = []
         self._owed: OwedMatching | None = None  # see _owed_test
         self._set_eligibility()
@@ -373,7 +374,12 @@ class CycleAssignment:
     def similar(self, slot: int, codes: Iterable[str]) -> list[str]:
         """Of ``codes``, those whose legal traditions meet those under review."""
         mine = self.parties[self._pur[slot]].legal_traditions
-        return [c for c in codes if self.parties[self.index[c]].legal_traditions & mine]
+        alike = self._alike_codes.get(mine)
+        if alike is None:
+            alike = self._alike_codes[mine] = frozenset(
+                p.code for p in self.parties if p.legal_traditions & mine
+            )
+        return [c for c in codes if c in alike]
 
     def pick(self, slot: int, code: str) -> None:
         """Fill a slot; only an allowed code is accepted."""
@@ -459,7 +465,7 @@ class CycleAssignment:
         self._owed = None
         alike: dict[tuple[frozenset[Instrument], str | None], list[int]] = {}
         self._static = [self._eligible(s, alike) for s in range(len(self.slots))]
-        self._static_tuple = tuple(tuple(e) for e in self._static)
+        self._static_tuple: tuple[tuple[int, ...], ...] | None = None  # see problem
         self._kinds = [self._kind_of(s) for s in range(len(self.slots))]
         self._alike = alike  # for each kind of slot, its States (see _eligible)
         kind_sets = {key: frozenset(base) for key, base in alike.items()}
@@ -1390,6 +1396,8 @@ class CycleAssignment:
 
         ``only`` narrows the States that may fill some slots.
         """
+        if self._static_tuple is None:  # made once, on the first question
+            self._static_tuple = tuple(tuple(e) for e in self._static)
         eligible = self._static_tuple
         if only:
             narrowed = list(eligible)
