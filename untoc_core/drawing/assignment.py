@@ -70,6 +70,11 @@ _Kept = dict[int, tuple[int, int]] | tuple[dict[int, int]]
 """What a search towards a reviewer left: its tree if it found nothing, else
 the chain it found (in a 1-tuple)."""
 
+_Confirmed = tuple[int, int, AbstractSet[int], list[int], dict[int, list[int]]]
+"""What ``allowed`` last found: the slot, at which change, the candidates
+allowed, the witness that confirmed them, and those confirmed on another
+witness (after a solver's answer), with it."""
+
 _NOBODY = -2
 """A stand-in for whoever takes a slot, in searches shared by its candidates."""
 
@@ -162,8 +167,7 @@ class CycleAssignment:
         self._chains_from: dict[int, dict[int, int]] = {}
         self._chains_to: dict[int, dict[int, int]] = {}
         self._changes = 0  # picks, releases and deferrals so far
-        # What ``allowed`` last found: slot, at which change, candidate -> witness.
-        self._confirmed: tuple[int, int, dict[int, list[int]]] = (-1, -1, {})
+        self._confirmed: _Confirmed = (-1, -1, frozenset(), [], {})
         self._static: list[list[int]] = []
         # For each set of legal traditions, the codes of the States sharing one.
         self._alike_codes: dict[frozenset[str], frozenset[str]] = {}
@@ -209,46 +213,53 @@ class CycleAssignment:
             raise InvalidInput(msg)
         pur = self._pur[slot]
         sib = self._sibling[slot]
-        local = self._static_sets[slot] - self._pick_full - self._pick_reviews[pur]
+        local = _without(
+            self._static_sets[slot], self._pick_full, self._pick_reviews[pur]
+        )
         if sib >= 0:
-            local -= {self.picks[sib]}
+            local.discard(self.picks[sib])
         passing = self._owed_test().passing(slot, local)
         self._lift(slot, passing)
         w = self._witness
         # Confirmed on the witness as it is: its holder, and, if the holder has a
         # review to spare, all with room that keep clear of this State's other
-        # reviewer and of mutual reviews (the slot simply changes hands).
-        quick = {w[slot]} & passing
+        # reviewer and of mutual reviews (the slot simply changes hands). The
+        # rest, mostly few, are picked out with set operations on the few.
         if self._w_load[w[slot]] > self.min_reviews:
-            quick |= passing - self._w_full - self._w_reviews[pur]
-            if sib >= 0:
-                quick -= {w[sib]}
-        confirmed: dict[int, list[int]] = dict.fromkeys(quick, w)
-        rest = passing - quick
+            rest = (self._w_full & passing) | (self._w_reviews[pur] & passing)
+            if sib >= 0 and w[sib] in passing:
+                rest.add(w[sib])
+        else:
+            rest = set(passing)
+        rest.discard(w[slot])
         repairs = self._known_hand_offs(slot, rest)
-        confirmed.update(dict.fromkeys(repairs, w))
         unsure: list[int] = []
         for r in sorted(rest - repairs.keys()):
             found = self._hand_off(slot, r) or self._repair(slot, r)
             if found is not None:
-                confirmed[r] = w
                 repairs[r] = found
             else:
                 unsure.append(r)
-        self._ask_solver(slot, unsure, confirmed)
-        self._confirmed = (slot, self._changes, confirmed)
+        elsewhere, ruled_out = self._ask_solver(slot, unsure)
+        allowed = passing - ruled_out if ruled_out else passing
+        self._confirmed = (slot, self._changes, allowed, w, elsewhere)
         self._repairs = (slot, self._changes, repairs)
         codes = self._codes
-        return [codes[r] for r in sorted(confirmed)]
+        return [codes[r] for r in sorted(allowed)]
 
     def _ask_solver(
-        self, slot: int, unsure: list[int], confirmed: dict[int, list[int]]
-    ) -> None:
-        """Settle the candidates no repair confirmed, asking the solver together."""
+        self, slot: int, unsure: list[int]
+    ) -> tuple[dict[int, list[int]], set[int]]:
+        """Settle the candidates no repair confirmed, asking the solver together.
+
+        Returns those confirmed, each with the witness that shows it, and those
+        ruled out.
+        """
+        confirmed: dict[int, list[int]] = {}
         while unsure:
             solution = self._solve(list(self.picks), self._witness, only={slot: unsure})
             if solution is None:
-                return  # none of them can fill the slot
+                break  # none of them can fill the slot
             self._set_witness(solution)
             self._rebalance()
             retry, unsure = unsure, []
@@ -257,6 +268,7 @@ class CycleAssignment:
                     confirmed[r] = self._witness
                 else:
                     unsure.append(r)
+        return confirmed, set(unsure)
 
     def _known_hand_offs(
         self, s: int, candidates: AbstractSet[int]
@@ -384,10 +396,10 @@ class CycleAssignment:
     def pick(self, slot: int, code: str) -> None:
         """Fill a slot; only an allowed code is accepted."""
         r = self.index.get(code, -1)
-        known_slot, at, confirmed = self._confirmed
-        shown_on = (
-            confirmed.get(r) if (known_slot, at) == (slot, self._changes) else None
-        )
+        known_slot, at, allowed, base, elsewhere = self._confirmed
+        shown_on = None
+        if (known_slot, at) == (slot, self._changes) and r in allowed:
+            shown_on = elsewhere.get(r, base)
         known: dict[int, int] | None = None
         if shown_on is not None:
             if shown_on is not self._witness:
@@ -1464,3 +1476,18 @@ class CycleAssignment:
             f"{len(self.reviewers)} States parties performs between "
             f"{self.min_reviews} and {self.max_reviews} reviews in the cycle",
         )
+
+
+def _without(kept: AbstractSet[int], *others: AbstractSet[int]) -> set[int]:
+    """``kept`` less ``others``, as a new set.
+
+    Removing a small set from a large one is quicker in place, on a copy, than
+    by the difference, which looks up every member of the large one.
+    """
+    found = set(kept)
+    for other in others:
+        if len(other) < len(found):
+            found -= other
+        else:
+            found = found - other
+    return found
