@@ -669,7 +669,8 @@ class CycleAssignment:
         """Bring the witness in line with the picks after a pick."""
         if changes is not None:
             self._version += 1
-            w = self._witness = list(self._witness)  # a confirmed set keeps its own
+            # Changed in place: what allowed() confirmed on it is out of date now.
+            w = self._witness
             touched: set[int] = set()
             for t, x in changes.items():
                 old = w[t]
