@@ -67,7 +67,7 @@ from untoc_core.drawing.events import (
 )
 from untoc_core.drawing.verify import verify_history
 from untoc_core.errors import InvalidInput
-from untoc_core.ports import Recorded
+from untoc_core.ports import CompletionSolver, Recorded
 from untoc_core.rules.rulebook import default_rulebook
 
 GRANTS_AUTHORISED: Final = "grants-authorised"
@@ -424,7 +424,9 @@ def _publication(walk: _Walk, record: Recorded) -> str:
     return ""
 
 
-def _replay_draws(records: Sequence[Recorded]) -> list[ControlException]:
+def _replay_draws(
+    records: Sequence[Recorded], solver: CompletionSolver | None
+) -> list[ControlException]:
     """Replay each cycle's draws with the default rules (ToR 3(a))."""
     found: list[ControlException] = []
     streams: dict[str, list[Recorded]] = {}
@@ -444,6 +446,7 @@ def _replay_draws(records: Sequence[Recorded]) -> list[ControlException]:
                 ((r.version, r.event) for r in rows),
                 rulebook=default_rulebook(),
                 cycle=int(cycle["cycle"]),
+                solver=solver,
             )
         )
     return found
@@ -454,6 +457,7 @@ def run_controls(
     *,
     period: Period | None = None,
     draws_replay: Callable[[], Sequence[str]] | None = None,
+    solver: CompletionSolver | None = None,
 ) -> tuple[ControlResult, ...]:
     """Run the control tests of confidentiality over the recorded events.
 
@@ -467,6 +471,9 @@ def run_controls(
             ``lambda: [str(d) for d in mechanism.verify_draws(1)]``, which also
             checks each seed against its ceremony. Without it, each cycle's stream
             is replayed here with ``verify_history`` and the default rulebook.
+        solver: The solver of that replay (every exact solver gives the same
+            draws). Give the adapters' ``default_solver()``: the core's plain
+            search, used without it, can take very long on a full registry.
 
     Returns:
         The five controls, in the order of the module docstring.
@@ -516,7 +523,7 @@ def run_controls(
             for line in draws_replay()
         )
     elif draws.population:
-        draws.exceptions.extend(_replay_draws(history))
+        draws.exceptions.extend(_replay_draws(history, solver))
     return (
         authorised.result(
             GRANTS_AUTHORISED,

@@ -46,6 +46,7 @@ from untoc_adapters.cli.common import (
 )
 from untoc_adapters.files import read_private, write_new
 from untoc_adapters.settings import Settings
+from untoc_adapters.solvers import default_solver
 from untoc_adapters.storage.base import RecorderEventStore
 from untoc_core.audit.checkpoint import CheckpointRejected, open_checkpoint
 from untoc_core.audit.controls import ControlResult, denied_by_reason, run_controls
@@ -353,7 +354,7 @@ def write_audit_report(
     start, end = period
     result, latest = verified if verified is not None else audit_store(settings, mech)
     records = read_plain_records(_recorder_store(mech.store))
-    controls = run_controls(records, period=(start, end))
+    controls = run_controls(records, period=(start, end), solver=default_solver())
     denied = denied_by_reason(records, period=(start, end))
     when = produced_at or dt.datetime.now(dt.UTC)
     document = {
