@@ -25,6 +25,7 @@ draw (ADR 0009).
 
 from __future__ import annotations
 
+import bisect
 import itertools
 from collections.abc import Callable, Iterable, Sequence
 from collections.abc import Set as AbstractSet
@@ -588,10 +589,10 @@ class CycleAssignment:
             ]
         own = self._pur[s]
         if not self._excluded:
-            mine = list(base)
-            if own in mine:
-                mine.remove(own)
-            return mine
+            i = bisect.bisect_left(base, own)  # the States come in order
+            if i < len(base) and base[i] == own:
+                return base[:i] + base[i + 1 :]
+            return list(base)
         return [r for r in base if r != own and (slot.year, r) not in self._excluded]
 
     def _refresh_witness(self) -> None:
