@@ -135,20 +135,24 @@ def exact_allowed(engine: CycleAssignment, slot: int) -> list[str]:
     return found
 
 
-@settings(max_examples=10, deadline=None)
-@given(n=st.integers(0, 10_000))
-def test_the_allowed_candidates_are_exactly_those_of_some_complete_filling(
-    n: int,
-) -> None:
-    pool = small_pool()
-    drawn = draw_years(pool, 2, LotStream(seed(n)))
-    engine = CycleAssignment(
+def engine_of(pool: list[DrawParty], years: int, n: int) -> CycleAssignment:
+    """The reviewers' engine of ``pool``, its years drawn from seed ``n``."""
+    drawn = draw_years(pool, years, LotStream(seed(n)))
+    return CycleAssignment(
         pool,
         drawn.review_years,
         min_reviews=1,
         max_reviews=3,
         solver=default_solver(),
     )
+
+
+@settings(max_examples=10, deadline=None)
+@given(n=st.integers(0, 10_000))
+def test_the_allowed_candidates_are_exactly_those_of_some_complete_filling(
+    n: int,
+) -> None:
+    engine = engine_of(small_pool(), 2, n)
     stream = LotStream(seed(n))
     for s in range(len(engine.slots)):
         allowed = engine.allowed(s)
@@ -205,15 +209,7 @@ def test_the_relaxation_proves_two_states_cannot_review_each_other() -> None:
 def test_the_owed_reviews_test_rules_out_only_what_cannot_be_completed(n: int) -> None:
     # A registry where, late in the cycle, the States that still owe a review
     # need every open slot they may fill: the test then rules candidates out.
-    pool = convention_only_corner()
-    drawn = draw_years(pool, 3, LotStream(seed(n)))
-    engine = CycleAssignment(
-        pool,
-        drawn.review_years,
-        min_reviews=1,
-        max_reviews=3,
-        solver=default_solver(),
-    )
+    engine = engine_of(convention_only_corner(), 3, n)
     stream = LotStream(seed(n))
     ruled_out = 0
     for s in range(len(engine.slots)):
@@ -236,14 +232,9 @@ def test_the_first_witness_keeps_every_rule_filled_greedily_or_by_the_solver() -
     # The greedy fill succeeds on most draws of this tight registry and fails on
     # some; the engine then asks the solver. Either way its witness keeps every
     # rule.
-    pool = convention_only_corner()
     outcomes = set()
     for n in range(40):
-        drawn = draw_years(pool, 3, LotStream(seed(n)))
-        engine = CycleAssignment(
-            pool, drawn.review_years, min_reviews=1, max_reviews=3,
-            solver=default_solver(),
-        )  # fmt: skip
+        engine = engine_of(convention_only_corner(), 3, n)
         greedy = engine._greedy_witness()
         outcomes.add(greedy is not None)
         problem = engine.problem(list(engine.picks))
@@ -257,12 +248,7 @@ def test_the_first_witness_keeps_every_rule_filled_greedily_or_by_the_solver() -
 def test_the_owed_placement_started_from_the_witness_answers_as_one_searched(
     n: int,
 ) -> None:
-    pool = convention_only_corner()
-    drawn = draw_years(pool, 3, LotStream(seed(n)))
-    engine = CycleAssignment(
-        pool, drawn.review_years, min_reviews=1, max_reviews=3,
-        solver=default_solver(),
-    )  # fmt: skip
+    engine = engine_of(convention_only_corner(), 3, n)
     started = engine._owed_test()  # started from the witness
     searched = OwedMatching(
         reviewers=engine.reviewers,

@@ -193,12 +193,16 @@ def test_a_deferring_reviewer_is_not_drawn_that_year() -> None:
     assert SAME_REGION in engine.reviewers_of("A0", 1)
 
 
-def test_each_states_slots_as_bits_are_the_slots_it_may_fill() -> None:
-    pool = small_pool()
-    drawn = draw_years(pool, 2, LotStream(seed(3)))
-    engine = CycleAssignment(
-        pool, drawn.review_years, min_reviews=1, max_reviews=3
+def small_engine(years: int, n: int) -> CycleAssignment:
+    """The reviewers' engine of the small pool, its years drawn from seed ``n``."""
+    drawn = draw_years(small_pool(), years, LotStream(seed(n)))
+    return CycleAssignment(
+        small_pool(), drawn.review_years, min_reviews=1, max_reviews=3
     )  # fmt: skip
+
+
+def test_each_states_slots_as_bits_are_the_slots_it_may_fill() -> None:
+    engine = small_engine(2, 3)
     deferring = engine.reviewers[0]
     engine.exclude(1, engine.parties[deferring].code)  # no slot of year 1 for it
     slots = range(len(engine.slots))
@@ -213,11 +217,7 @@ def test_each_states_slots_as_bits_are_the_slots_it_may_fill() -> None:
 def test_the_search_gives_up_within_its_budget_when_asked() -> None:
     from untoc_core.drawing.search import Undecided  # noqa: PLC0415
 
-    pool = small_pool()
-    drawn = draw_years(pool, 1, LotStream(seed(1)))
-    engine = CycleAssignment(
-        pool, drawn.review_years, min_reviews=1, max_reviews=3
-    )  # fmt: skip
+    engine = small_engine(1, 1)
     problem = engine.problem([-1] * len(engine.slots))
     assert SearchSolver().complete(problem) is not None
     with pytest.raises(Undecided):
