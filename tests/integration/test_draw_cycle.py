@@ -17,7 +17,6 @@ from tests.draw_pools import (
 )
 from untoc_adapters.solvers import CpSatSolver, LinearRelaxation, default_solver
 from untoc_core.drawing.assignment import CycleAssignment
-from untoc_core.drawing.owed import OwedMatching
 from untoc_core.drawing.pool import DrawParty
 from untoc_core.drawing.search import CompletionProblem, Undecided
 from untoc_core.drawing.simulate import CycleDraw, draw_cycle
@@ -250,17 +249,7 @@ def test_the_owed_placement_started_from_the_witness_answers_as_one_searched(
 ) -> None:
     engine = engine_of(convention_only_corner(), 3, n)
     started = engine._owed_test()  # started from the witness
-    searched = OwedMatching(
-        reviewers=engine.reviewers,
-        pur=engine._pur,
-        sibling=engine._sibling,
-        eligible_sets=engine._static_sets,
-        eligible_bits=engine._eligible_bits,
-        picks=engine.picks,
-        pick_reviews=engine._pick_reviews,
-        pick_load=engine._pick_load,
-        min_reviews=1,
-    )
+    searched = engine._owed_matching()  # placed by its own searches
     # A pair that does not fit (a State in its own slot) is checked and dropped.
     searched.start_from([(0, engine._pur[0])])
     stream = LotStream(seed(n))

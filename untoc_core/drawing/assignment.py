@@ -452,17 +452,7 @@ class CycleAssignment:
     def _owed_test(self) -> OwedMatching:
         """The test of the reviews still owed (ToR 20), built on first use."""
         if self._owed is None:
-            self._owed = OwedMatching(
-                reviewers=self.reviewers,
-                pur=self._pur,
-                sibling=self._sibling,
-                eligible_sets=self._static_sets,
-                eligible_bits=self._eligible_bits,
-                picks=self.picks,
-                pick_reviews=self._pick_reviews,
-                pick_load=self._pick_load,
-                min_reviews=self.min_reviews,
-            )
+            self._owed = self._owed_matching()
             # The witness gives each State its minimum: a placement to start from.
             self._owed.start_from(
                 (t, r)
@@ -472,6 +462,20 @@ class CycleAssignment:
                 ]
             )
         return self._owed
+
+    def _owed_matching(self) -> OwedMatching:
+        """A new placement of the reviews still owed, on the engine's live state."""
+        return OwedMatching(
+            reviewers=self.reviewers,
+            pur=self._pur,
+            sibling=self._sibling,
+            eligible_sets=self._static_sets,
+            eligible_bits=self._eligible_bits,
+            picks=self.picks,
+            pick_reviews=self._pick_reviews,
+            pick_load=self._pick_load,
+            min_reviews=self.min_reviews,
+        )
 
     def _set_eligibility(self) -> None:
         self._version += 1
