@@ -71,10 +71,18 @@ _Kept = dict[int, tuple[int, int]] | tuple[dict[int, int]]
 """What a search towards a reviewer left: its tree if it found nothing, else
 the chain it found (in a 1-tuple)."""
 
-_Confirmed = tuple[int, int, AbstractSet[int], list[int], dict[int, list[int]]]
+_Confirmed = tuple[
+    int,
+    int,
+    AbstractSet[int],
+    list[int],
+    dict[int, list[int]],
+    dict[int, dict[int, int]],
+]
 """What ``allowed`` last found: the slot, at which change, the candidates
-allowed, the witness that confirmed them, and those confirmed on another
-witness (after a solver's answer), with it."""
+allowed, the witness that confirmed them, those confirmed on another witness
+(after a solver's answer) with it, and the repairs found (candidate -> the
+changes of the witness)."""
 
 _NOBODY = -2
 """A stand-in for whoever takes a slot, in searches shared by its candidates."""
@@ -168,7 +176,7 @@ class CycleAssignment:
         self._chains_from: dict[int, dict[int, int]] = {}
         self._chains_to: dict[int, dict[int, int]] = {}
         self._changes = 0  # picks, releases and deferrals so far
-        self._confirmed: _Confirmed = (-1, -1, frozenset(), [], {})
+        self._confirmed: _Confirmed = (-1, -1, frozenset(), [], {}, {})
         self._static: list[list[int]] = []
         # For each set of legal traditions, the codes of the States sharing one.
         self._alike_codes: dict[frozenset[str], frozenset[str]] = {}
@@ -180,8 +188,6 @@ class CycleAssignment:
         self._pick_full: set[int] = set()  # reviewers picked the maximum of times
         self._open_bits = (1 << len(slots)) - 1  # the open slots, as a bit set
         self._w_full: set[int] = set()  # reviewers the witness loads to the maximum
-        # Of the last allowed(): slot, at which change, candidate -> a repair found.
-        self._repairs: tuple[int, int, dict[int, dict[int, int]]] = (-1, -1, {})
         self._hand_offs: dict[int, tuple[int, int]] = {}  # see _hand_off
         self._pick_reviews: list[set[int]] = [set() for _ in self.parties]
         self._witness: list[int] = []
@@ -243,8 +249,7 @@ class CycleAssignment:
                 unsure.append(r)
         elsewhere, ruled_out = self._ask_solver(slot, unsure)
         allowed = passing - ruled_out if ruled_out else passing
-        self._confirmed = (slot, self._changes, allowed, w, elsewhere)
-        self._repairs = (slot, self._changes, repairs)
+        self._confirmed = (slot, self._changes, allowed, w, elsewhere, repairs)
         codes = self._codes
         return [codes[r] for r in sorted(allowed)]
 
@@ -397,7 +402,7 @@ class CycleAssignment:
     def pick(self, slot: int, code: str) -> None:
         """Fill a slot; only an allowed code is accepted."""
         r = self.index.get(code, -1)
-        known_slot, at, allowed, base, elsewhere = self._confirmed
+        known_slot, at, allowed, base, elsewhere, repairs = self._confirmed
         shown_on = None
         if (known_slot, at) == (slot, self._changes) and r in allowed:
             shown_on = elsewhere.get(r, base)
@@ -405,9 +410,7 @@ class CycleAssignment:
         if shown_on is not None:
             if shown_on is not self._witness:
                 self._set_witness(list(shown_on))
-            repaired_slot, repaired_at, repairs = self._repairs
-            if (repaired_slot, repaired_at) == (slot, self._changes):
-                known = repairs.get(r)
+            known = repairs.get(r)
         elif r < 0 or not self._feasible(slot, r):
             msg = f"{code} may not fill {self.slots[slot].label}"
             raise InvalidInput(msg)
